@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Headless commands: the same core as the TUI, no curses. Each returns the
+ * process exit code.
+ */
+#pragma once
+
+#include "app/core/iot-config.h"
+
+/* Exit codes shared by the commands. */
+enum
+{
+  IOT_EXIT_OK = 0,
+  IOT_EXIT_NONE_FOUND = 1,
+  IOT_EXIT_ERROR = 2,
+};
+
+int iot_cli_scan (IotConfig *config, int argc, char **argv);

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * The named user actions. Keys bind to actions (app/ui/ui-keys.c); wizard
+ * steps receive actions, never raw key codes. The help screen, the function
+ * bar and scripted tests all come from this one list.
+ */
+#pragma once
+
+#include <glib.h>
+
+/* X (ID, name for scripts, description for people) */
+#define IOT_ACTIONS(X)                                                                    \
+  X (NONE, "none", NULL)                                                                  \
+  X (UP, "up", N_ ("Move up"))                                                            \
+  X (DOWN, "down", N_ ("Move down"))                                                      \
+  X (PAGE_UP, "page-up", N_ ("Page up"))                                                  \
+  X (PAGE_DOWN, "page-down", N_ ("Page down"))                                            \
+  X (HOME, "home", N_ ("First item"))                                                     \
+  X (END, "end", N_ ("Last item"))                                                        \
+  X (OPEN, "open", N_ ("Details"))                                                        \
+  X (BACK, "back", N_ ("Back"))                                                           \
+  X (HELP, "help", N_ ("Help"))                                                           \
+  X (REDRAW, "redraw", N_ ("Redraw the screen"))                                          \
+  X (QUIT, "quit", N_ ("Quit"))
+
+typedef enum
+{
+#define IOT_ACTION_ENUM(id, name, desc) IOT_ACTION_##id,
+  IOT_ACTIONS (IOT_ACTION_ENUM)
+#undef IOT_ACTION_ENUM
+  IOT_N_ACTIONS
+} IotAction;
+
+const char *iot_action_get_name (IotAction action);
+const char *iot_action_get_description (IotAction action);

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Configuration loading. One table describes every setting: its path, type,
+ * bounds and where it lands in IotConfig; validation walks the parsed tree and
+ * refuses what the table does not know, so a typo never passes silently.
+ */
+#include "config.h"
+
+#include "iot-config.h"
+
+#include <glib/gi18n.h>
+#include <libconfig.h>
+#include <string.h>
+
+G_DEFINE_QUARK (iot-config-error-quark, iot_config_error)
+
+typedef enum
+{
+  KIND_GROUP,
+  KIND_BOOL,
+  KIND_NUMBER,
+  KIND_SERVICE_TYPES,
+} Kind;
+
+typedef struct
+{
+  const char *path;
+  Kind kind;
+  gsize offset;
+  double min, max;
+} Schema;
+
+#define FIELD(f) G_STRUCT_OFFSET (IotConfig, f)
+
+static const Schema schema[] = {
+  { "discovery", KIND_GROUP, 0, 0, 0 },
+  { "discovery.service_types", KIND_SERVICE_TYPES, FIELD (service_types), 0, 0 },
+  { "discovery.browse_all_types", KIND_BOOL, FIELD (browse_all_types), 0, 0 },
+  { "discovery.scan_timeout", KIND_NUMBER, FIELD (scan_timeout), 0.1, 600 },
+  { "discovery.resolve_timeout", KIND_NUMBER, FIELD (resolve_timeout), 0.1, 120 },
+  { "discovery.remember_devices", KIND_BOOL, FIELD (remember_devices), 0, 0 },
+  { "ui", KIND_GROUP, 0, 0, 0 },
+  { "ui.color", KIND_BOOL, FIELD (ui_color), 0, 0 },
+  { "ui.show_ipv6", KIND_BOOL, FIELD (ui_show_ipv6), 0, 0 },
+};
+
+/* The types most consumer IoT devices and their hubs announce. */
+static const char *const default_service_types[] = {
+  "_http._tcp",       "_https._tcp",      "_shelly._tcp",   "_hap._tcp",
+  "_matterc._udp",    "_matter._tcp",     "_esphomelib._tcp", "_ipp._tcp",
+  "_ipps._tcp",       "_printer._tcp",    "_rtsp._tcp",     "_mqtt._tcp",
+  "_ssh._tcp",        "_googlecast._tcp", "_airplay._tcp",  "_hue._tcp",
+  "_home-assistant._tcp", NULL,
+};
+
+IotConfig *
+iot_config_new (void)
+{
+  IotConfig *c = g_new0 (IotConfig, 1);
+  c->service_types = g_strdupv ((char **) default_service_types);
+  c->browse_all_types = FALSE;
+  c->scan_timeout = 5.0;
+  c->resolve_timeout = 5.0;
+  c->remember_devices = TRUE;
+  c->ui_color = TRUE;
+  c->ui_show_ipv6 = TRUE;
+  return c;
+}
+
+void
+iot_config_free (IotConfig *c)
+{
+  if (c == NULL)
+    return;
+  g_strfreev (c->service_types);
+  g_free (c);
+}
+
+/* "_name._tcp" or "_name._udp", with a DNS-SD service name (RFC 6335). */
+static gboolean
+service_type_is_valid (const char *t)
+{
+  return g_regex_match_simple ("^_[A-Za-z0-9]([A-Za-z0-9-]{0,13}[A-Za-z0-9])?\\._(tcp|udp)$",
+                               t, 0, 0);
+}
+
+static gboolean
+fail (GError **error, IotConfigError code, const config_setting_t *s, const char *fallback_file,
+      const char *path, const char *what)
+{
+  const char *file = config_setting_source_file (s);
+  g_set_error (error, IOT_CONFIG_ERROR, code, "%s:%u: %s: %s", file ? file : fallback_file,
+               config_setting_source_line (s), path, what);
+  return FALSE;
+}
+
+static const Schema *
+schema_lookup (const char *path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (schema); i++)
+    if (strcmp (schema[i].path, path) == 0)
+      return &schema[i];
+  return NULL;
+}
+
+static gboolean
+apply_setting (IotConfig *c, const Schema *sc, config_setting_t *s, const char *file,
+               const char *path, GError **error)
+{
+  int type = config_setting_type (s);
+  gpointer field = G_STRUCT_MEMBER_P (c, sc->offset);
+
+  switch (sc->kind)
+    {
+    case KIND_GROUP:
+      if (type != CONFIG_TYPE_GROUP)
+        return fail (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
+                     _("must be a group: { … }"));
+      return TRUE;
+    case KIND_BOOL:
+      if (type != CONFIG_TYPE_BOOL)
+        return fail (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
+                     _("must be true or false"));
+      *(gboolean *) field = config_setting_get_bool (s) ? TRUE : FALSE;
+      return TRUE;
+    case KIND_NUMBER:
+      {
+        double v;
+        if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
+          v = (double) config_setting_get_int64 (s);
+        else if (type == CONFIG_TYPE_FLOAT)
+          v = config_setting_get_float (s);
+        else
+          return fail (error, IOT_CONFIG_ERROR_TYPE, s, file, path, _("must be a number"));
+        if (!(v >= sc->min && v <= sc->max))
+          {
+            g_autofree char *msg =
+                g_strdup_printf (_("must be between %g and %g"), sc->min, sc->max);
+            return fail (error, IOT_CONFIG_ERROR_VALUE, s, file, path, msg);
+          }
+        *(double *) field = v;
+        return TRUE;
+      }
+    case KIND_SERVICE_TYPES:
+      {
+        if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+          return fail (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
+                       _("must be a list of service types such as [ \"_http._tcp\" ]"));
+        int n = config_setting_length (s);
+        g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+        for (int i = 0; i < n; i++)
+          {
+            config_setting_t *e = config_setting_get_elem (s, i);
+            const char *t = config_setting_get_string (e);
+            if (t == NULL)
+              return fail (error, IOT_CONFIG_ERROR_TYPE, e, file, path,
+                           _("every element must be a string"));
+            if (!service_type_is_valid (t))
+              {
+                g_autofree char *msg = g_strdup_printf (
+                    _("“%s” is not a DNS-SD service type such as _http._tcp"), t);
+                return fail (error, IOT_CONFIG_ERROR_VALUE, e, file, path, msg);
+              }
+            g_strv_builder_add (b, t);
+          }
+        g_strfreev (*(char ***) field);
+        *(char ***) field = g_strv_builder_end (b);
+        return TRUE;
+      }
+    }
+  g_return_val_if_reached (FALSE);
+}
+
+static gboolean
+apply_group (IotConfig *c, config_setting_t *group, const char *prefix, const char *file,
+             GError **error)
+{
+  int n = config_setting_length (group);
+  for (int i = 0; i < n; i++)
+    {
+      config_setting_t *s = config_setting_get_elem (group, i);
+      g_autofree char *path = prefix ? g_strconcat (prefix, ".", config_setting_name (s), NULL)
+                                     : g_strdup (config_setting_name (s));
+      const Schema *sc = schema_lookup (path);
+      if (sc == NULL)
+        return fail (error, IOT_CONFIG_ERROR_UNKNOWN_KEY, s, file, path,
+                     _("unknown setting"));
+      if (!apply_setting (c, sc, s, file, path, error))
+        return FALSE;
+      if (sc->kind == KIND_GROUP && !apply_group (c, s, path, file, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Validates everything before changing anything, so a bad file leaves @c as
+ * it was. */
+static gboolean
+apply (IotConfig *c, config_t *cf, const char *file, GError **error)
+{
+  g_autoptr (IotConfig) trial = iot_config_new ();
+  g_strfreev (trial->service_types);
+  *trial = *c;
+  trial->service_types = g_strdupv (c->service_types);
+  if (!apply_group (trial, config_root_setting (cf), NULL, file, error))
+    return FALSE;
+  g_strfreev (c->service_types);
+  *c = *trial;
+  trial->service_types = NULL;
+  return TRUE;
+}
+
+static gboolean
+parse_error (config_t *cf, const char *file, GError **error)
+{
+  const char *f = config_error_file (cf);
+  g_set_error (error, IOT_CONFIG_ERROR, IOT_CONFIG_ERROR_PARSE, "%s:%d: %s", f ? f : file,
+               config_error_line (cf), config_error_text (cf));
+  return FALSE;
+}
+
+gboolean
+iot_config_load_file (IotConfig *c, const char *path, GError **error)
+{
+  g_return_val_if_fail (c != NULL && path != NULL, FALSE);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, IOT_CONFIG_ERROR, IOT_CONFIG_ERROR_NOT_FOUND,
+                   _("%s: no such configuration file"), path);
+      return FALSE;
+    }
+  config_t cf;
+  config_init (&cf);
+  gboolean ok = config_read_file (&cf, path) == CONFIG_TRUE ? apply (c, &cf, path, error)
+                                                            : parse_error (&cf, path, error);
+  config_destroy (&cf);
+  return ok;
+}
+
+gboolean
+iot_config_load_string (IotConfig *c, const char *text, GError **error)
+{
+  config_t cf;
+  config_init (&cf);
+  gboolean ok = config_read_string (&cf, text) == CONFIG_TRUE
+                    ? apply (c, &cf, "<string>", error)
+                    : parse_error (&cf, "<string>", error);
+  config_destroy (&cf);
+  return ok;
+}
+
+char *
+iot_config_system_path (void)
+{
+  return g_build_filename (SYSCONFDIR, "iotsetup", "iotsetup.conf", NULL);
+}
+
+char *
+iot_config_user_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "iotsetup", "iotsetup.conf", NULL);
+}
+
+/**
+ * iot_config_load:
+ * @explicit_path: (nullable): a file given on the command line; when set,
+ *   only that file is read on top of the defaults
+ */
+gboolean
+iot_config_load (IotConfig *c, const char *explicit_path, GError **error)
+{
+  if (explicit_path != NULL)
+    return iot_config_load_file (c, explicit_path, error);
+
+  g_autofree char *system_path = iot_config_system_path ();
+  g_autofree char *user_path = iot_config_user_path ();
+  const char *paths[] = { system_path, user_path };
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    if (g_file_test (paths[i], G_FILE_TEST_EXISTS) && !iot_config_load_file (c, paths[i], error))
+      return FALSE;
+  return TRUE;
+}

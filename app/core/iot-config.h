@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Configuration (libconfig): built-in defaults, then the system file, then the
+ * user's, or only the file given with --config. Every setting is checked
+ * against one schema: unknown keys and wrong types are errors naming the
+ * file, the line and the key.
+ */
+#pragma once
+
+#include <glib.h>
+
+#define IOT_CONFIG_ERROR (iot_config_error_quark ())
+
+typedef enum
+{
+  IOT_CONFIG_ERROR_PARSE,
+  IOT_CONFIG_ERROR_UNKNOWN_KEY,
+  IOT_CONFIG_ERROR_TYPE,
+  IOT_CONFIG_ERROR_VALUE,
+  IOT_CONFIG_ERROR_NOT_FOUND,
+} IotConfigError;
+
+typedef struct
+{
+  /* discovery */
+  char **service_types; /* NULL-terminated */
+  gboolean browse_all_types;
+  double scan_timeout;    /* seconds: `iotsetup scan` gives up after this */
+  double resolve_timeout; /* seconds: a resolve taking longer has failed */
+  gboolean remember_devices;
+  /* ui */
+  gboolean ui_color;
+  gboolean ui_show_ipv6;
+} IotConfig;
+
+GQuark iot_config_error_quark (void);
+IotConfig *iot_config_new (void);
+void iot_config_free (IotConfig *config);
+gboolean iot_config_load_file (IotConfig *config, const char *path, GError **error);
+gboolean iot_config_load_string (IotConfig *config, const char *text, GError **error);
+gboolean iot_config_load (IotConfig *config, const char *explicit_path, GError **error);
+char *iot_config_system_path (void);
+char *iot_config_user_path (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotConfig, iot_config_free)

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Session wiring: builds the registry, the optional inventory and discovery
+ * from a configuration, and tears them down in the reverse order.
+ */
+#include "config.h"
+
+#include "iot-session.h"
+
+/**
+ * iot_session_new:
+ * @config: (transfer full)
+ */
+IotSession *
+iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks, gpointer user_data)
+{
+  IotSession *s = g_new0 (IotSession, 1);
+  s->config = config;
+  s->registry = iot_registry_new ();
+  if (config->remember_devices)
+    {
+      g_autofree char *path = iot_inventory_default_path ();
+      s->inventory = iot_inventory_new (path);
+      iot_registry_set_inventory (s->registry, s->inventory);
+    }
+  s->discovery = iot_discovery_new (s->registry, config, callbacks, user_data);
+  return s;
+}
+
+void
+iot_session_free (IotSession *s)
+{
+  if (s == NULL)
+    return;
+  iot_discovery_free (s->discovery);
+  iot_registry_free (s->registry);
+  iot_inventory_free (s->inventory);
+  iot_config_free (s->config);
+  g_free (s->selected_id);
+  g_free (s);
+}
+
+void
+iot_session_select (IotSession *s, const char *device_id)
+{
+  g_free (s->selected_id);
+  s->selected_id = g_strdup (device_id);
+}
+
+/* Returns: (nullable): the selected device, if it is still there. */
+IotDevice *
+iot_session_get_selected (IotSession *s)
+{
+  return s->selected_id ? iot_registry_get_device (s->registry, s->selected_id) : NULL;
+}

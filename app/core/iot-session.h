@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * One person's session with the assistant: the configuration and the core
+ * objects built from it (registry, discovery, inventory), plus what they
+ * selected. The TUI's wizard steps share it as their context.
+ */
+#pragma once
+
+#include "iot-config.h"
+#include "iot-discovery.h"
+#include "iot-inventory.h"
+#include "iot-registry.h"
+
+typedef struct
+{
+  IotConfig *config;
+  IotRegistry *registry;
+  IotInventory *inventory; /* NULL when devices are not remembered */
+  IotDiscovery *discovery;
+  char *selected_id; /* the device the person picked */
+} IotSession;
+
+IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks,
+                             gpointer user_data);
+void iot_session_free (IotSession *session);
+void iot_session_select (IotSession *session, const char *device_id);
+IotDevice *iot_session_get_selected (IotSession *session);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotSession, iot_session_free)

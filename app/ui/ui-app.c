@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * TUI main loop wiring. One GLib main loop, never nested: stdin is a
+ * g_unix_fd source drained with wget_wch() in nodelay mode; SIGWINCH, SIGINT,
+ * SIGTERM and SIGHUP are GLib signal sources; Avahi runs through avahi-glib;
+ * every model change only schedules one coalesced idle redraw.
+ */
+#include "config.h"
+
+#include "ui-app.h"
+
+#include "app/core/iot-session.h"
+#include "ui-keys.h"
+#include "ui-screen.h"
+#include "ui-term.h"
+
+#include <curses.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <unistd.h>
+
+typedef struct
+{
+  GMainLoop *loop;
+  IotSession *session;
+  IotWizard *wizard;
+  guint redraw_source;
+  gboolean show_help;
+  int exit_code;
+} App;
+
+static gboolean
+redraw_cb (gpointer data)
+{
+  App *app = data;
+  app->redraw_source = 0;
+  const IotStepClass *step = iot_wizard_get_step (app->wizard);
+  if (step == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (ui_screen_too_small ())
+    {
+      erase ();
+      mvaddnstr (0, 0, _("Terminal too small"), COLS);
+      refresh ();
+      return G_SOURCE_REMOVE;
+    }
+  IotUi *ui = ui_screen_begin (_(step->title));
+  IotDiscovery *disc = app->session->discovery;
+  guint n = iot_registry_get_n_devices (app->session->registry);
+  g_autofree char *info = NULL;
+  switch (iot_discovery_get_state (disc))
+    {
+    case IOT_DISCOVERY_RUNNING:
+      info = iot_discovery_is_complete (disc)
+                 ? g_strdup_printf (ngettext ("%u device", "%u devices", n), n)
+                 : g_strdup (_("Searching…"));
+      break;
+    case IOT_DISCOVERY_CONNECTING:
+      info = g_strdup (_("Connecting…"));
+      break;
+    case IOT_DISCOVERY_NO_DAEMON:
+    case IOT_DISCOVERY_FAILED:
+      info = g_strdup (_("Discovery off"));
+      break;
+    }
+  ui_set_title_info (ui, info);
+  step->draw (app->wizard, iot_wizard_get_step_data (app->wizard), ui);
+  /* A discovery problem outranks whatever the step said. */
+  if (iot_discovery_get_error (disc) != NULL)
+    ui_set_status (ui, UI_STYLE_WARN, iot_discovery_get_error (disc));
+  ui_screen_end (ui, step->bar, app->show_help);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_redraw (App *app)
+{
+  if (app->redraw_source == 0)
+    app->redraw_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, redraw_cb, app, NULL);
+}
+
+static void
+wizard_changed_cb (IotWizard *wizard, gpointer data)
+{
+  App *app = data;
+  if (iot_wizard_is_finished (wizard))
+    g_main_loop_quit (app->loop);
+  else
+    schedule_redraw (app);
+}
+
+static void
+registry_cb (IotRegistry *registry, IotRegistryEvent event, IotDevice *device, gpointer data)
+{
+  schedule_redraw (data);
+}
+
+static void
+discovery_state_cb (IotDiscovery *discovery, IotDiscoveryState state, gpointer data)
+{
+  schedule_redraw (data);
+}
+
+static void
+discovery_complete_cb (IotDiscovery *discovery, gpointer data)
+{
+  schedule_redraw (data);
+}
+
+static void
+dispatch (App *app, IotAction action)
+{
+  if (app->show_help)
+    {
+      app->show_help = FALSE; /* any key closes the help */
+      schedule_redraw (app);
+      return;
+    }
+  switch (action)
+    {
+    case IOT_ACTION_NONE:
+      return;
+    case IOT_ACTION_HELP:
+      app->show_help = TRUE;
+      schedule_redraw (app);
+      return;
+    case IOT_ACTION_REDRAW:
+      clearok (curscr, TRUE);
+      schedule_redraw (app);
+      return;
+    default:
+      iot_wizard_action (app->wizard, action);
+    }
+}
+
+static gboolean
+stdin_cb (int fd, GIOCondition cond, gpointer data)
+{
+  App *app = data;
+  if (cond & (G_IO_HUP | G_IO_ERR))
+    {
+      g_main_loop_quit (app->loop);
+      return G_SOURCE_REMOVE;
+    }
+  wint_t ch;
+  int r;
+  while ((r = wget_wch (stdscr, &ch)) != ERR)
+    {
+      if (r == KEY_CODE_YES && ch == KEY_RESIZE)
+        {
+          schedule_redraw (app);
+          continue;
+        }
+      dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES));
+      if (iot_wizard_is_finished (app->wizard))
+        break;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+winch_cb (gpointer data)
+{
+  ui_term_resize ();
+  schedule_redraw (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+quit_signal_cb (gpointer data)
+{
+  App *app = data;
+  g_main_loop_quit (app->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * ui_app_run:
+ * @config: (transfer full)
+ *
+ * Returns: the process exit code.
+ */
+int
+ui_app_run (IotConfig *config, const IotStepClass *const *steps)
+{
+  App app = { 0 };
+  g_autoptr (GError) error = NULL;
+  gboolean color = config->ui_color;
+
+  /* Before curses starts, so that ncurses keeps its hands off SIGWINCH. */
+  guint sources[] = {
+    g_unix_signal_add (SIGWINCH, winch_cb, &app),
+    g_unix_signal_add (SIGINT, quit_signal_cb, &app),
+    g_unix_signal_add (SIGTERM, quit_signal_cb, &app),
+    g_unix_signal_add (SIGHUP, quit_signal_cb, &app),
+  };
+  if (!ui_term_init (color, &error))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+        g_source_remove (sources[i]);
+      iot_config_free (config);
+      g_printerr ("iotsetup: %s\n", error->message);
+      return 2;
+    }
+
+  app.loop = g_main_loop_new (NULL, FALSE);
+  const IotDiscoveryCallbacks callbacks = {
+    .state_changed = discovery_state_cb,
+    .scan_complete = discovery_complete_cb,
+  };
+  app.session = iot_session_new (config, &callbacks, &app);
+  guint listener = iot_registry_add_listener (app.session->registry, registry_cb, &app);
+  app.wizard = iot_wizard_new (steps, app.session);
+  iot_wizard_set_changed_func (app.wizard, wizard_changed_cb, &app);
+  guint stdin_source = g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_cb, &app);
+
+  iot_wizard_start (app.wizard);
+  iot_discovery_start (app.session->discovery);
+  g_main_loop_run (app.loop);
+
+  /* Tear down in reverse order; the terminal comes back before any output. */
+  g_source_remove (stdin_source);
+  g_clear_handle_id (&app.redraw_source, g_source_remove);
+  iot_wizard_free (app.wizard);
+  iot_registry_remove_listener (app.session->registry, listener);
+  iot_session_free (app.session);
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    g_source_remove (sources[i]);
+  ui_term_done ();
+  g_main_loop_unref (app.loop);
+  return app.exit_code;
+}

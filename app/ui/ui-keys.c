@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * One table binds keys to actions. The first binding of an action is the one
+ * the function bar shows; the help screen lists them all.
+ */
+#include "config.h"
+
+#include "ui-keys.h"
+
+#include <curses.h>
+#include <glib/gi18n.h>
+
+typedef struct
+{
+  int key;
+  gboolean function_key; /* a KEY_* code rather than a character */
+  const char *label;     /* untranslated; key names are marked N_() */
+  IotAction action;
+} Binding;
+
+#define CTRL(c) ((c) & 0x1f)
+
+static const Binding bindings[] = {
+  { KEY_UP, TRUE, N_ ("Up"), IOT_ACTION_UP },
+  { 'k', FALSE, "k", IOT_ACTION_UP },
+  { KEY_DOWN, TRUE, N_ ("Down"), IOT_ACTION_DOWN },
+  { 'j', FALSE, "j", IOT_ACTION_DOWN },
+  { KEY_PPAGE, TRUE, N_ ("PgUp"), IOT_ACTION_PAGE_UP },
+  { KEY_NPAGE, TRUE, N_ ("PgDn"), IOT_ACTION_PAGE_DOWN },
+  { KEY_HOME, TRUE, N_ ("Home"), IOT_ACTION_HOME },
+  { 'g', FALSE, "g", IOT_ACTION_HOME },
+  { KEY_END, TRUE, N_ ("End"), IOT_ACTION_END },
+  { 'G', FALSE, "G", IOT_ACTION_END },
+  { '\n', FALSE, N_ ("Enter"), IOT_ACTION_OPEN },
+  { '\r', FALSE, N_ ("Enter"), IOT_ACTION_OPEN },
+  { KEY_ENTER, TRUE, N_ ("Enter"), IOT_ACTION_OPEN },
+  { KEY_RIGHT, TRUE, N_ ("Right"), IOT_ACTION_OPEN },
+  { 27, FALSE, N_ ("Esc"), IOT_ACTION_BACK },
+  { KEY_LEFT, TRUE, N_ ("Left"), IOT_ACTION_BACK },
+  { KEY_BACKSPACE, TRUE, N_ ("Backspace"), IOT_ACTION_BACK },
+  { 127, FALSE, N_ ("Backspace"), IOT_ACTION_BACK },
+  { KEY_F (1), TRUE, "F1", IOT_ACTION_HELP },
+  { '?', FALSE, "?", IOT_ACTION_HELP },
+  { CTRL ('l'), FALSE, "Ctrl-L", IOT_ACTION_REDRAW },
+  { 'q', FALSE, "q", IOT_ACTION_QUIT },
+  { KEY_F (10), TRUE, "F10", IOT_ACTION_QUIT },
+};
+
+IotAction
+ui_keys_lookup (int key, gboolean is_function_key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    if (bindings[i].key == key && bindings[i].function_key == is_function_key)
+      return bindings[i].action;
+  return IOT_ACTION_NONE;
+}
+
+/* Returns: the translated label of the first key bound to @action. */
+const char *
+ui_keys_label (IotAction action)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    if (bindings[i].action == action)
+      return _(bindings[i].label);
+  return "";
+}
+
+/* Returns: (transfer full): every key bound to @action, e.g. "Up, k". */
+char *
+ui_keys_all_labels (IotAction action)
+{
+  GString *s = g_string_new (NULL);
+  const char *last = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    {
+      if (bindings[i].action != action || g_strcmp0 (last, bindings[i].label) == 0)
+        continue;
+      if (s->len)
+        g_string_append (s, ", ");
+      g_string_append (s, _(bindings[i].label));
+      last = bindings[i].label;
+    }
+  return g_string_free (s, FALSE);
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * The key map: curses key codes to named actions, and the key labels shown
+ * in the function bar and the help screen.
+ */
+#pragma once
+
+#include "app/core/iot-action.h"
+
+IotAction ui_keys_lookup (int key, gboolean is_function_key);
+const char *ui_keys_label (IotAction action);
+char *ui_keys_all_labels (IotAction action);

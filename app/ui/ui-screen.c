@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Frame drawing. A redraw starts with ui_screen_begin(), lets the current step
+ * draw into the body, and ends with ui_screen_end(), which adds the status
+ * line, the function bar (from the key map) and, on request, the help screen.
+ * All text is clipped by display width; in a non-UTF-8 locale it is converted
+ * with "?" for what the terminal cannot show.
+ */
+#include "config.h"
+
+#include "ui-screen.h"
+
+#include "app/core/iot-width.h"
+#include "ui-keys.h"
+#include "ui-term.h"
+
+#include <curses.h>
+#include <glib/gi18n.h>
+
+struct _IotUi
+{
+  int rows, cols;
+  int body_top, body_rows;
+  char *status;
+  UiStyle status_style;
+  char *title_info;
+  char *title;
+};
+
+static attr_t styles[UI_N_STYLES];
+static IotUi the_ui;
+
+void
+ui_screen_init_styles (gboolean color)
+{
+  /* Monochrome fallbacks first; colour pairs refine them. */
+  styles[UI_STYLE_NORMAL] = A_NORMAL;
+  styles[UI_STYLE_TITLE] = A_REVERSE | A_BOLD;
+  styles[UI_STYLE_HEADER] = A_BOLD | A_UNDERLINE;
+  styles[UI_STYLE_SELECTED] = A_REVERSE;
+  styles[UI_STYLE_DIM] = A_DIM;
+  styles[UI_STYLE_BADGE] = A_BOLD;
+  styles[UI_STYLE_WARN] = A_BOLD;
+  styles[UI_STYLE_ERROR] = A_BOLD | A_REVERSE;
+  styles[UI_STYLE_BAR_KEY] = A_BOLD;
+  styles[UI_STYLE_BAR_LABEL] = A_REVERSE;
+  if (!color)
+    return;
+  init_pair (1, COLOR_WHITE, COLOR_BLUE);
+  init_pair (2, COLOR_BLACK, COLOR_CYAN);
+  init_pair (3, COLOR_GREEN, -1);
+  init_pair (4, COLOR_YELLOW, -1);
+  init_pair (5, COLOR_WHITE, COLOR_RED);
+  init_pair (6, COLOR_BLACK, COLOR_CYAN);
+  styles[UI_STYLE_TITLE] = COLOR_PAIR (1) | A_BOLD;
+  styles[UI_STYLE_SELECTED] = COLOR_PAIR (2);
+  styles[UI_STYLE_BADGE] = COLOR_PAIR (3) | A_BOLD;
+  styles[UI_STYLE_WARN] = COLOR_PAIR (4) | A_BOLD;
+  styles[UI_STYLE_ERROR] = COLOR_PAIR (5) | A_BOLD;
+  styles[UI_STYLE_BAR_LABEL] = COLOR_PAIR (6);
+}
+
+/* Draws @utf8 at screen position (@y, @x), clipped to @width cells. */
+static void
+put (int y, int x, int width, UiStyle style, const char *utf8)
+{
+  if (y < 0 || y >= LINES || x < 0 || x >= COLS || width <= 0)
+    return;
+  width = MIN (width, COLS - x);
+  g_autofree char *clipped = iot_width_truncate (utf8 ? utf8 : "", width);
+  attrset (styles[style]);
+  if (ui_term_is_utf8 ())
+    mvaddstr (y, x, clipped);
+  else
+    {
+      g_autofree char *local =
+          g_convert_with_fallback (clipped, -1, "ASCII", "UTF-8", "?", NULL, NULL, NULL);
+      mvaddstr (y, x, local ? local : "?");
+    }
+  attrset (A_NORMAL);
+}
+
+static void
+fill_line (int y, UiStyle style)
+{
+  if (y < 0 || y >= LINES)
+    return;
+  attrset (styles[style]);
+  mvhline (y, 0, ' ', COLS);
+  attrset (A_NORMAL);
+}
+
+int
+ui_body_rows (IotUi *ui)
+{
+  return ui->body_rows;
+}
+
+int
+ui_body_cols (IotUi *ui)
+{
+  return ui->cols;
+}
+
+void
+ui_text (IotUi *ui, int row, int col, int width, UiStyle style, const char *utf8)
+{
+  if (row < 0 || row >= ui->body_rows)
+    return;
+  put (ui->body_top + row, col, width, style, utf8);
+}
+
+void
+ui_fill (IotUi *ui, int row, UiStyle style)
+{
+  if (row >= 0 && row < ui->body_rows)
+    fill_line (ui->body_top + row, style);
+}
+
+/* Returns: the number of body rows used. */
+int
+ui_text_wrapped (IotUi *ui, int row, int col, int width, int max_rows, UiStyle style,
+                 const char *utf8)
+{
+  g_autoptr (GPtrArray) lines = iot_width_wrap (utf8, width);
+  int n = MIN ((int) lines->len, max_rows);
+  for (int i = 0; i < n; i++)
+    ui_text (ui, row + i, col, width, style, lines->pdata[i]);
+  return n;
+}
+
+void
+ui_set_status (IotUi *ui, UiStyle style, const char *utf8)
+{
+  g_free (ui->status);
+  ui->status = g_strdup (utf8);
+  ui->status_style = style;
+}
+
+void
+ui_set_title_info (IotUi *ui, const char *utf8)
+{
+  g_free (ui->title_info);
+  ui->title_info = g_strdup (utf8);
+}
+
+gboolean
+ui_screen_too_small (void)
+{
+  return COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS;
+}
+
+/* Starts a redraw; returns the drawing context for the body. */
+IotUi *
+ui_screen_begin (const char *title)
+{
+  IotUi *ui = &the_ui;
+  erase ();
+  ui->rows = LINES;
+  ui->cols = COLS;
+  ui->body_top = 1;
+  ui->body_rows = MAX (0, LINES - 3);
+  g_clear_pointer (&ui->status, g_free);
+  g_free (ui->title);
+  ui->title = g_strdup (title);
+  return ui;
+}
+
+static void
+draw_bar (const IotAction *bar)
+{
+  int y = LINES - 1, x = 0;
+  fill_line (y, UI_STYLE_BAR_LABEL);
+  for (guint i = 0; bar && bar[i] != IOT_ACTION_NONE && x < COLS; i++)
+    {
+      const char *key = ui_keys_label (bar[i]);
+      const char *label = iot_action_get_description (bar[i]);
+      put (y, x, COLS - x, UI_STYLE_BAR_KEY, key);
+      x += iot_width (key);
+      put (y, x, COLS - x, UI_STYLE_BAR_LABEL, label);
+      x += iot_width (label) + 1;
+    }
+}
+
+static void
+draw_help (IotUi *ui)
+{
+  int w = MIN (ui->cols - 2, 60), top = ui->body_top;
+  int h = MIN (ui->body_rows, IOT_N_ACTIONS + 2);
+  int x = MAX (0, (ui->cols - w) / 2);
+  for (int r = 0; r < h; r++)
+    {
+      attrset (styles[UI_STYLE_SELECTED]);
+      mvhline (top + r, x, ' ', w);
+    }
+  put (top, x + 1, w - 2, UI_STYLE_SELECTED, _("Keys (any key closes this help)"));
+  for (int a = IOT_ACTION_NONE + 1, r = 1; a < IOT_N_ACTIONS && r < h; a++, r++)
+    {
+      g_autofree char *keys = ui_keys_all_labels (a);
+      g_autofree char *keys_col = iot_width_pad (keys, w / 3);
+      g_autofree char *line = g_strdup_printf ("%s %s", keys_col, iot_action_get_description (a));
+      put (top + r, x + 1, w - 2, UI_STYLE_SELECTED, line);
+    }
+}
+
+/* Finishes a redraw: title, status line, function bar, help; then updates
+ * the terminal in one go. */
+void
+ui_screen_end (IotUi *ui, const IotAction *bar, gboolean show_help)
+{
+  fill_line (0, UI_STYLE_TITLE);
+  g_autofree char *title = g_strdup_printf (" iotsetup · %s", ui->title ? ui->title : "");
+  int info_w = ui->title_info ? MIN (iot_width (ui->title_info) + 1, ui->cols / 2) : 0;
+  put (0, 0, ui->cols - info_w, UI_STYLE_TITLE, title);
+  if (ui->title_info)
+    put (0, ui->cols - info_w, info_w, UI_STYLE_TITLE, ui->title_info);
+  if (ui->status)
+    put (LINES - 2, 0, COLS, ui->status_style, ui->status);
+  draw_bar (bar);
+  if (show_help)
+    draw_help (ui);
+  refresh ();
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * What wizard steps may use to draw: text in the body area, clipped and
+ * aligned by display width, in a few named styles, and the list widget.
+ * Only app/ui/ includes curses; steps never do.
+ */
+#pragma once
+
+#include <glib.h>
+
+typedef enum
+{
+  UI_STYLE_NORMAL,
+  UI_STYLE_TITLE,
+  UI_STYLE_HEADER,   /* column headers */
+  UI_STYLE_SELECTED, /* the selected list row */
+  UI_STYLE_DIM,      /* unreachable devices, hints */
+  UI_STYLE_BADGE,    /* "new" */
+  UI_STYLE_WARN,
+  UI_STYLE_ERROR,
+  UI_STYLE_BAR_KEY,
+  UI_STYLE_BAR_LABEL,
+  UI_N_STYLES
+} UiStyle;
+
+typedef struct _IotUi IotUi;
+
+int ui_body_rows (IotUi *ui);
+int ui_body_cols (IotUi *ui);
+void ui_text (IotUi *ui, int row, int col, int width, UiStyle style, const char *utf8);
+void ui_fill (IotUi *ui, int row, UiStyle style);
+int ui_text_wrapped (IotUi *ui, int row, int col, int width, int max_rows, UiStyle style,
+                     const char *utf8);
+void ui_set_status (IotUi *ui, UiStyle style, const char *utf8);
+void ui_set_title_info (IotUi *ui, const char *utf8);

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Runs a GTest program with TAP output for automake's TAP driver.
+exec "$@" --tap

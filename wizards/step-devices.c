@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Step: the live device list. Devices appear, change and vanish as discovery
+ * reports them; the selection follows the device, not the row, so a list
+ * that reorders under the person does not move their cursor to another
+ * device. Columns are laid out by display width.
+ */
+#include "config.h"
+
+#include "steps.h"
+
+#include "app/core/iot-session.h"
+#include "app/core/iot-width.h"
+#include "app/ui/ui-list.h"
+
+#include <glib/gi18n.h>
+
+typedef struct
+{
+  UiList list;
+  char *selected_id; /* the device under the cursor */
+  GPtrArray *devices; /* snapshot; devices can vanish, so retaken before use */
+  int visible;        /* list rows on screen at the last draw */
+} Devices;
+
+/* Column widths for a body @cols wide: name | kind | address | services. */
+typedef struct
+{
+  int badge, name, kind, address, services;
+} Columns;
+
+static Columns
+layout (int cols, gboolean narrow)
+{
+  Columns c = { .badge = 5, .services = narrow ? 0 : 9 };
+  int rest = cols - c.badge - c.services;
+  c.address = narrow ? 0 : CLAMP (rest / 3, 15, 42);
+  c.kind = narrow ? 0 : CLAMP (rest / 4, 10, 28);
+  c.name = MAX (4, rest - c.address - c.kind);
+  return c;
+}
+
+static gpointer
+devices_enter (IotWizard *w)
+{
+  IotSession *session = iot_wizard_get_context (w);
+  Devices *d = g_new0 (Devices, 1);
+  ui_list_init (&d->list);
+  d->selected_id = g_strdup (session->selected_id); /* coming back keeps the cursor */
+  d->devices = g_ptr_array_new ();
+  return d;
+}
+
+static void
+devices_leave (IotWizard *w, gpointer data)
+{
+  Devices *d = data;
+  g_free (d->selected_id);
+  g_ptr_array_unref (d->devices);
+  g_free (d);
+}
+
+/* Refreshes the snapshot and puts the cursor back on the selected device. */
+static void
+refresh (Devices *d, IotSession *session)
+{
+  g_ptr_array_unref (d->devices);
+  d->devices = iot_registry_dup_devices (session->registry);
+  if (d->selected_id == NULL)
+    return;
+  for (guint i = 0; i < d->devices->len; i++)
+    if (g_str_equal (((IotDevice *) d->devices->pdata[i])->id, d->selected_id))
+      {
+        d->list.selected = i;
+        return;
+      }
+}
+
+static const char *
+primary_address (GPtrArray *addrs, gboolean show_ipv6, char **owned)
+{
+  for (guint i = 0; i < addrs->len; i++)
+    {
+      IotAddress *a = addrs->pdata[i];
+      if (a->family == IOT_FAMILY_IPV4 || show_ipv6)
+        return *owned = iot_address_to_string (a);
+    }
+  return "";
+}
+
+typedef struct
+{
+  Devices *d;
+  IotSession *session;
+  Columns cols;
+} RowContext;
+
+static void
+draw_row (IotUi *ui, int row, int index, gboolean selected, gpointer data)
+{
+  RowContext *rc = data;
+  IotDevice *dev = rc->d->devices->pdata[index];
+  gboolean reachable = iot_device_is_reachable (dev);
+  UiStyle style = selected ? UI_STYLE_SELECTED : reachable ? UI_STYLE_NORMAL : UI_STYLE_DIM;
+  int x = 0;
+
+  if (dev->is_new)
+    /* Translators: badge for a device this computer has never seen before; keep it short. */
+    ui_text (ui, row, x + 1, rc->cols.badge - 1, selected ? style : UI_STYLE_BADGE, _("NEW"));
+  x += rc->cols.badge;
+
+  g_autofree char *name = iot_device_dup_display_name (dev);
+  if (!reachable)
+    {
+      /* Translators: %s is a device name. */
+      g_autofree char *marked = g_strdup_printf (_("%s (unreachable)"), name);
+      g_free (name);
+      name = g_steal_pointer (&marked);
+    }
+  ui_text (ui, row, x, rc->cols.name - 1, style, name);
+  x += rc->cols.name;
+  if (rc->cols.kind)
+    {
+      const char *label;
+      iot_device_get_kind (dev, &label);
+      ui_text (ui, row, x, rc->cols.kind - 1, style, _(label));
+      x += rc->cols.kind;
+    }
+  if (rc->cols.address)
+    {
+      g_autoptr (GPtrArray) addrs = iot_device_dup_addresses (dev);
+      g_autofree char *owned = NULL;
+      ui_text (ui, row, x, rc->cols.address - 1, style,
+               primary_address (addrs, rc->session->config->ui_show_ipv6, &owned));
+      x += rc->cols.address;
+    }
+  if (rc->cols.services)
+    {
+      g_autofree char *n = g_strdup_printf ("%u", dev->services->len);
+      ui_text (ui, row, x, rc->cols.services, style, n);
+    }
+}
+
+static void
+devices_draw (IotWizard *w, gpointer data, IotUi *ui)
+{
+  Devices *d = data;
+  IotSession *session = iot_wizard_get_context (w);
+  int cols = ui_body_cols (ui), rows = ui_body_rows (ui);
+  refresh (d, session);
+
+  if (d->devices->len == 0)
+    {
+      const char *msg = iot_discovery_is_complete (session->discovery)
+                            ? _("No devices found yet. Plug in your new device, wait for it "
+                                "to join the network, and it will appear here.")
+                            : _("Looking for devices on your network…");
+      ui_text_wrapped (ui, 1, 2, cols - 4, rows - 1, UI_STYLE_NORMAL, msg);
+      return;
+    }
+
+  RowContext rc = { d, session, layout (cols, cols < 60) };
+  int x = rc.cols.badge;
+  /* Translators: column headers of the device list. */
+  ui_text (ui, 0, x, rc.cols.name - 1, UI_STYLE_HEADER, _("Name"));
+  x += rc.cols.name;
+  if (rc.cols.kind)
+    ui_text (ui, 0, x, rc.cols.kind - 1, UI_STYLE_HEADER, _("Kind"));
+  x += rc.cols.kind;
+  if (rc.cols.address)
+    ui_text (ui, 0, x, rc.cols.address - 1, UI_STYLE_HEADER, _("Address"));
+  x += rc.cols.address;
+  if (rc.cols.services)
+    ui_text (ui, 0, x, rc.cols.services, UI_STYLE_HEADER, _("Services"));
+
+  if (d->list.selected < 0)
+    d->list.selected = 0;
+  d->visible = rows - 1;
+  ui_list_draw (&d->list, ui, 1, rows - 1, d->devices->len, draw_row, &rc);
+  IotDevice *sel = d->devices->pdata[d->list.selected];
+  g_free (d->selected_id);
+  d->selected_id = g_strdup (sel->id);
+
+  guint n_new = 0;
+  for (guint i = 0; i < d->devices->len; i++)
+    n_new += ((IotDevice *) d->devices->pdata[i])->is_new;
+  g_autofree char *status =
+      n_new ? g_strdup_printf (ngettext ("%u new device. Press Enter to see its details.",
+                                         "%u new devices. Press Enter to see details.", n_new),
+                               n_new)
+            : g_strdup (_("Press Enter to see a device's details."));
+  ui_set_status (ui, UI_STYLE_NORMAL, status);
+}
+
+static IotStepResult
+devices_action (IotWizard *w, gpointer data, IotAction action)
+{
+  Devices *d = data;
+  IotSession *session = iot_wizard_get_context (w);
+  refresh (d, session);
+  int n = d->devices->len;
+
+  if (ui_list_action (&d->list, n, MAX (d->visible, 1), action))
+    {
+      if (d->list.selected >= 0)
+        {
+          g_free (d->selected_id);
+          d->selected_id = g_strdup (((IotDevice *) d->devices->pdata[d->list.selected])->id);
+        }
+      return IOT_STEP_STAY;
+    }
+  switch (action)
+    {
+    case IOT_ACTION_OPEN:
+      if (d->selected_id == NULL || n == 0)
+        return IOT_STEP_STAY;
+      iot_session_select (session, d->selected_id);
+      return IOT_STEP_NEXT;
+    case IOT_ACTION_QUIT:
+      return IOT_STEP_QUIT;
+    default:
+      return IOT_STEP_STAY;
+    }
+}
+
+static const IotAction devices_bar[] = {
+  IOT_ACTION_HELP, IOT_ACTION_OPEN, IOT_ACTION_QUIT, IOT_ACTION_NONE,
+};
+
+const IotStepClass iot_step_devices = {
+  .id = "devices",
+  .title = N_ ("Devices on your network"),
+  .bar = devices_bar,
+  .enter = devices_enter,
+  .action = devices_action,
+  .draw = devices_draw,
+  .leave = devices_leave,
+};

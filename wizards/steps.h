@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * The step classes, one per file, and the wizards made of them.
+ */
+#pragma once
+
+#include "wizard.h"
+
+extern const IotStepClass iot_step_devices;
+extern const IotStepClass iot_step_device_detail;
+
+/* The interactive assistant: the live device list, then a device. */
+extern const IotStepClass *const iot_wizard_main[];

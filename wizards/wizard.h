@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * The wizard runner: a UI-free state machine over steps. Each step is a const
+ * class (one file per step) with enter / action / async result / leave hooks
+ * and a draw hook that the TUI calls. Steps answer with NEXT, BACK, STAY,
+ * WAIT or QUIT; a step that started async work returns WAIT and its
+ * completion calls iot_wizard_continue(). A history stack gives Back.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "app/core/iot-action.h"
+
+typedef enum
+{
+  IOT_STEP_STAY,
+  IOT_STEP_NEXT, /* go to the step named by iot_wizard_set_next(), or the following one */
+  IOT_STEP_BACK,
+  IOT_STEP_WAIT, /* async work under way; iot_wizard_continue() resumes */
+  IOT_STEP_QUIT,
+} IotStepResult;
+
+typedef struct _IotWizard IotWizard;
+typedef struct _IotStepClass IotStepClass;
+typedef struct _IotUi IotUi;
+
+struct _IotStepClass
+{
+  const char *id;
+  const char *title; /* N_() */
+  const IotAction *bar; /* actions shown in the function bar, IOT_ACTION_NONE-terminated */
+  gpointer (*enter) (IotWizard *wizard);          /* returns the step's private data */
+  IotStepResult (*action) (IotWizard *wizard, gpointer data, IotAction action);
+  void (*draw) (IotWizard *wizard, gpointer data, IotUi *ui);
+  void (*leave) (IotWizard *wizard, gpointer data); /* cancel async work, free data */
+};
+
+typedef void (*IotWizardChangedFunc) (IotWizard *wizard, gpointer user_data);
+
+IotWizard *iot_wizard_new (const IotStepClass *const *steps, gpointer context);
+void iot_wizard_free (IotWizard *wizard);
+void iot_wizard_set_changed_func (IotWizard *wizard, IotWizardChangedFunc func, gpointer user_data);
+void iot_wizard_start (IotWizard *wizard);
+IotStepResult iot_wizard_action (IotWizard *wizard, IotAction action);
+void iot_wizard_continue (IotWizard *wizard, IotStepResult result);
+void iot_wizard_set_next (IotWizard *wizard, const char *step_id);
+void iot_wizard_changed (IotWizard *wizard);
+gboolean iot_wizard_is_finished (IotWizard *wizard);
+const IotStepClass *iot_wizard_get_step (IotWizard *wizard);
+gpointer iot_wizard_get_step_data (IotWizard *wizard);
+gpointer iot_wizard_get_context (IotWizard *wizard);
+guint iot_wizard_get_depth (IotWizard *wizard);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotWizard, iot_wizard_free)

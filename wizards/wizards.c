@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Wizards are data: arrays of step classes that the runner walks.
+ */
+#include "config.h"
+
+#include "steps.h"
+
+const IotStepClass *const iot_wizard_main[] = {
+  &iot_step_devices,
+  &iot_step_device_detail,
+  NULL,
+};
