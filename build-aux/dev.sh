@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# One entry point for people and CI on a fresh Debian 12 / Raspberry Pi OS:
+#   build-aux/dev.sh run     install what is missing, build, start the assistant
+#                            (or offer the demo home network when there is no
+#                            Avahi daemon to find devices with)
+#   build-aux/dev.sh check   install what is missing, build, run every test
+#   build-aux/dev.sh deps    only install what is missing
+#   build-aux/dev.sh demo    build and run the assistant in the demo network
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="$top/_build"
+
+# What building needs, what running needs, and what the test suite adds.
+BUILD_DEPS=(build-essential autoconf automake autopoint gettext pkg-config
+  libglib2.0-dev libavahi-client-dev libavahi-glib-dev libnm-dev libncurses-dev
+  libqrencode-dev libconfig-dev libcurl4-openssl-dev libjson-glib-dev)
+RUN_DEPS=(avahi-daemon avahi-utils dbus iproute2)
+TEST_DEPS=(tmux cups-ipp-utils python3 python3-zeroconf python3-dbusmock zbar-tools
+  procps time)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_missing() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing: ${missing[*]}"
+  as_root apt-get update -qq
+  # No daemon may be started by the install (a container or CI has no init,
+  # and a real system starts avahi-daemon itself).
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}"
+}
+
+build() {
+  cd "$top"
+  [ -x configure ] || ./autogen.sh >/dev/null
+  mkdir -p "$build"
+  cd "$build"
+  [ -f Makefile ] || "$top/configure" --enable-werror >/dev/null
+  make -j"$(nproc)" >/dev/null
+}
+
+have_avahi() {
+  dbus-send --system --print-reply --reply-timeout=2000 --dest=org.freedesktop.Avahi / \
+    org.freedesktop.Avahi.Server.GetState >/dev/null 2>&1
+}
+
+demo() {
+  local cmd=(env IOTSETUP_LOCALEDIR="$build/locale" "$top/tests/lab/lab.sh" demo "$build/iotsetup")
+  if [ "$(id -u)" -eq 0 ]; then exec "${cmd[@]}"; else exec sudo "${cmd[@]}"; fi
+}
+
+case "${1:-}" in
+  deps)
+    install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" "${TEST_DEPS[@]}"
+    ;;
+  run)
+    install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}"
+    build
+    if have_avahi; then
+      exec "$build/iotsetup" "${@:2}"
+    fi
+    echo "No Avahi daemon is running here, so iotsetup cannot find devices on this network."
+    echo "(On a normal system: sudo systemctl enable --now avahi-daemon)"
+    read -r -p "Start the demo home network (simulated devices in private network namespaces) instead? [Y/n] " answer || answer=n
+    case "$answer" in n* | N*) exit 0 ;; esac
+    demo
+    ;;
+  demo)
+    install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" cups-ipp-utils
+    build
+    demo
+    ;;
+  check)
+    install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" "${TEST_DEPS[@]}"
+    build
+    cd "$build"
+    status=0
+    make -j"$(nproc)" check || status=$?
+    # Totals over every test point, from automake's test-suite.log.
+    awk '/^# (PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):/ { n[$2] += $3 }
+         END { printf "%d passed, %d failed, %d skipped\n", n["PASS:"] + n["XFAIL:"],
+               n["FAIL:"] + n["ERROR:"] + n["XPASS:"], n["SKIP:"] }' test-suite.log
+    exit "$status"
+    ;;
+  *)
+    sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
