@@ -1,0 +1,41 @@
+# shellcheck shell=bash
+# TAP helpers shared by the shell tests: numbered results, a plan printed at
+# the end, skipping when the lab cannot run here, and polling with a deadline
+# (never a bare sleep).
+
+TAP_N=0
+TAP_FAILED=0
+SRCDIR=${IOTSETUP_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+IOTSETUP_BIN=${IOTSETUP_BIN:-$SRCDIR/_build/iotsetup}
+PYTHON3=/usr/bin/python3
+
+ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*"; }
+not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $*"; }
+# check DESCRIPTION COMMAND...: ok when COMMAND succeeds.
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+diag() { printf '# %s\n' "$@"; }
+tap_done() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
+
+# Lab tests need root and network namespaces; elsewhere they skip.
+require_lab() {
+  if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null || ! command -v avahi-daemon >/dev/null; then
+    echo "1..0 # SKIP needs root, iproute2 and avahi-daemon for the network-namespace lab"
+    exit 0
+  fi
+  if [ -n "${IOTSETUP_SKIP_LAB:-}" ]; then
+    echo "1..0 # SKIP IOTSETUP_SKIP_LAB is set"
+    exit 0
+  fi
+}
+
+now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
+
+# wait_ms MILLISECONDS COMMAND...: polls COMMAND every 50 ms until it
+# succeeds; fails after MILLISECONDS.
+wait_ms() {
+  local deadline=$(($(now_ms) + $1)); shift
+  until "$@"; do
+    [ "$(now_ms)" -gt "$deadline" ] && return 1
+    sleep 0.05
+  done
+}

@@ -431,6 +431,10 @@ discovery_connect (IotDiscovery *d)
       return;
     }
   d->client = c;
+  /* avahi_client_new() does not always report CONNECTING through the
+   * callback; a client still connecting means there is no daemon. */
+  if (avahi_client_get_state (c) == AVAHI_CLIENT_CONNECTING)
+    client_cb (c, AVAHI_CLIENT_CONNECTING, d);
 }
 
 IotDiscovery *

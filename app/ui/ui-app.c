@@ -9,6 +9,7 @@
 #include "ui-app.h"
 
 #include "app/core/iot-session.h"
+#include "app/core/iot-trace.h"
 #include "ui-keys.h"
 #include "ui-screen.h"
 #include "ui-term.h"
@@ -25,8 +26,25 @@ typedef struct
   IotWizard *wizard;
   guint redraw_source;
   gboolean show_help;
+  gboolean traced_first, traced_complete;
   int exit_code;
 } App;
+
+/* Benchmarks time these: a device on screen, and every device resolved. */
+static void
+trace_milestones (App *app, guint n_devices)
+{
+  if (n_devices > 0 && !app->traced_first)
+    {
+      iot_trace ("first-device", "%u", n_devices);
+      app->traced_first = TRUE;
+    }
+  if (iot_discovery_is_complete (app->session->discovery) && !app->traced_complete)
+    {
+      iot_trace ("all-resolved", "%u", n_devices);
+      app->traced_complete = TRUE;
+    }
+}
 
 static gboolean
 redraw_cb (gpointer data)
@@ -69,6 +87,7 @@ redraw_cb (gpointer data)
   if (iot_discovery_get_error (disc) != NULL)
     ui_set_status (ui, UI_STYLE_WARN, iot_discovery_get_error (disc));
   ui_screen_end (ui, step->bar, app->show_help);
+  trace_milestones (app, n);
   return G_SOURCE_REMOVE;
 }
 

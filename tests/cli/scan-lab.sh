@@ -1,2 +1,96 @@
 #!/bin/bash
-echo "1..0 # SKIP not written yet"
+# `iotsetup scan` in the lab: its JSON must list every device that
+# avahi-browse -arpt sees in the same lab, with the same addresses (IPv4 and
+# IPv6 link-local with interface), services and TXT; hostile names and TXT
+# come out sanitized; exit codes 0 / 1 / 2 as documented.
+set -u
+. "$(dirname "$0")/../lib.sh"
+require_lab
+. "$SRCDIR/tests/lab/lab-lib.sh"
+
+work=$(mktemp -d)
+cleanup() { lab_down; rm -rf "$work"; }
+trap cleanup EXIT INT TERM
+export XDG_STATE_HOME="$work/state"
+
+if ! lab_up; then not_ok "lab comes up"; tap_done; exit 1; fi
+trap cleanup EXIT INT TERM # lab_up installs its own trap; ours also removes $work
+ok "lab comes up with $(lab_devices | wc -l) devices"
+lab_add_hostile hostile || not_ok "hostile device added"
+
+scan() { lab_host_exec "$IOTSETUP_BIN" scan "$@"; }
+
+t0=$(now_ms)
+scan --json --all-types --timeout 20 >"$work/scan.json" 2>"$work/scan.err"
+rc=$?
+elapsed=$(($(now_ms) - t0))
+check "scan --json exits 0 with devices (rc=$rc)" [ "$rc" -eq 0 ]
+check "scan stops on Avahi's all-for-now, not the 20 s timeout (${elapsed} ms)" [ "$elapsed" -lt 15000 ]
+check "JSON says the scan is complete" grep -q '"complete" : true' "$work/scan.json"
+lab_host_exec avahi-browse -arptk >"$work/browse.txt" 2>/dev/null
+
+# Field-by-field comparison with avahi-browse (its own TAP lines, renumbered).
+while IFS= read -r line; do
+  case "$line" in
+    "ok "*) ok "${line#ok * - }" ;;
+    "not ok "*) not_ok "${line#not ok * - }" ;;
+  esac
+done < <("$PYTHON3" "$SRCDIR/tests/cli/compare-browse.py" "$work/browse.txt" "$work/scan.json")
+
+# Every family of the standard lab is identified.
+for kind in shelly homekit matter-setup esphome camera printer; do
+  check "a device of kind $kind is listed" grep -q "\"kind\" : \"$kind\"" "$work/scan.json"
+done
+
+# Hostile text: nothing but printable, valid UTF-8 in the JSON.
+"$PYTHON3" - "$work/scan.json" <<'PY' && ok "hostile names and TXT are sanitized in JSON" || not_ok "hostile names and TXT are sanitized in JSON"
+import json, sys, unicodedata
+raw = open(sys.argv[1], "rb").read()
+raw.decode("utf-8")  # valid UTF-8, or an exception
+doc = json.loads(raw)
+def strings(x):
+    if isinstance(x, dict):
+        for k, v in x.items():
+            yield k; yield from strings(v)
+    elif isinstance(x, list):
+        for v in x: yield from strings(v)
+    elif isinstance(x, str):
+        yield x
+bad = [s for s in strings(doc) for c in s
+       if ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0 or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069]
+assert not bad, bad[:3]
+hostile = [d for d in doc["devices"] if "\u241b" in d["name"] or any("\u241b" in s["name"] for s in d["services"])]
+assert hostile, "the hostile device's escape characters are shown as visible symbols"
+PY
+
+# Human-readable output lists the same devices.
+scan --timeout 20 >"$work/scan.txt" 2>/dev/null
+check "text output names the Shelly host" grep -q "$(lab_device_host shelly).local" "$work/scan.txt"
+check "text output has no escape character" bash -c "! grep -q $'\x1b' '$work/scan.txt'"
+
+# Second run: the inventory remembers them, so nothing is new.
+scan --json --timeout 20 >"$work/scan2.json" 2>/dev/null
+check "devices seen before are no longer new" bash -c "! grep -q '\"new\" : true' '$work/scan2.json'"
+check "first run marked devices new" grep -q '"new" : true' "$work/scan.json"
+
+# Exit 1: a type nobody announces.
+printf 'discovery: { service_types = [ "_nobody-here._tcp" ]; };\n' >"$work/none.conf"
+lab_host_exec "$IOTSETUP_BIN" --config "$work/none.conf" scan --timeout 10 >/dev/null 2>&1
+check "exit 1 when no device is found" [ $? -eq 1 ]
+
+# Exit 2: configuration error, naming file and line.
+printf 'discovery: {\n  scan_timout = 3;\n};\n' >"$work/bad.conf"
+lab_host_exec "$IOTSETUP_BIN" --config "$work/bad.conf" scan >/dev/null 2>"$work/bad.err"
+rc=$?
+check "exit 2 on a configuration error" [ "$rc" -eq 2 ]
+check "the error names file, line and key" grep -q "bad.conf:2: discovery.scan_timout" "$work/bad.err"
+
+# Exit 2: no Avahi daemon, with a message saying how to start it.
+lab_host_avahi_stop
+scan --json --timeout 5 >/dev/null 2>"$work/noavahi.err"
+rc=$?
+check "exit 2 without an Avahi daemon" [ "$rc" -eq 2 ]
+check "the message says how to start it" grep -q "avahi-daemon" "$work/noavahi.err"
+lab_host_avahi_start
+
+tap_done

@@ -1,2 +1,144 @@
 #!/bin/bash
-echo "1..0 # SKIP not written yet"
+# The real assistant in tmux inside the lab, driven like a person would: keys
+# in with send-keys, the screen read with capture-pane. Devices appear;
+# one withdrawn with a goodbye disappears and one added appears (each within
+# 2 s); the host's avahi-daemon killed and restarted loses nothing; hostile
+# names show sanitized and never reach the terminal raw; resizing to 40x12
+# and back works; quitting and signals restore the terminal.
+set -u
+. "$(dirname "$0")/../lib.sh"
+require_lab
+. "$SRCDIR/tests/lab/lab-lib.sh"
+
+work=$(mktemp -d)
+sock="$work/tmux.sock"
+tm() { tmux -S "$sock" "$@"; }
+cleanup() {
+  tm kill-server 2>/dev/null
+  lab_down
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+if ! lab_up; then not_ok "lab comes up"; tap_done; exit 1; fi
+trap cleanup EXIT INT TERM
+ok "lab comes up"
+
+screen() { tm capture-pane -p -t iot; }
+on_screen() { screen | grep -qF -- "$1"; }
+not_on_screen() { ! on_screen "$1"; }
+all_on_screen() { local s; s=$(screen); for p in "$@"; do grep -qF -- "$p" <<<"$s" || return 1; done; }
+
+# start_tui NAME: runs the assistant in a fresh tmux session of 100x30 inside
+# the lab's host namespace; the pane's shell prints EXIT=<code> afterwards.
+start_tui() {
+  tm kill-server 2>/dev/null
+  rm -f "$work/pane.raw"
+  tm -f /dev/null new-session -d -s iot -x 100 -y 30 \
+    "env TERM=screen-256color LANG=C.UTF-8 XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN'; echo EXIT=\$?; sleep 3600"
+  tm set-option -t iot remain-on-exit on >/dev/null
+  # Everything the program writes to the terminal, byte for byte.
+  tm pipe-pane -t iot -o "cat >>'$work/pane.raw'"
+}
+iot_pid() { pgrep -x -P "$(tm display -p -t iot '#{pane_pid}')" iotsetup; }
+
+names=()
+for d in shelly homekit matter esphome camera printer; do
+  names+=("$(lab_device_host "$d")")
+done
+# The list shows display names; take them from a scan.
+lab_host_exec "$IOTSETUP_BIN" --config /dev/null scan --json --timeout 10 >"$work/scan.json" 2>/dev/null
+mapfile -t shown < <("$PYTHON3" -c 'import json,sys; [print(d["name"]) for d in json.load(open(sys.argv[1]))["devices"]]' "$work/scan.json")
+
+start_tui
+check "all ${#shown[@]} lab devices appear on screen" wait_ms 10000 all_on_screen "${shown[@]}"
+check "the function bar shows the keys" on_screen "Quit"
+check "new devices are marked NEW" on_screen "NEW"
+
+# Withdraw the camera with a goodbye: gone from the screen within 2 s.
+cam=$("$PYTHON3" -c 'import json,sys; [print(d["name"]) for d in json.load(open(sys.argv[1]))["devices"] if d["kind"]=="camera"]' "$work/scan.json")
+lab_withdraw camera
+t0=$(now_ms)
+if wait_ms 2000 not_on_screen "$cam"; then ok "withdrawn device disappears within 2 s ($(($(now_ms) - t0)) ms)"; else not_ok "withdrawn device disappears within 2 s"; fi
+
+# Add a new plug: on screen within 2 s of being published.
+lab_add newplug shelly >/dev/null
+newhost=$(lab_device_host newplug)
+t0=$(now_ms)
+if wait_ms 2000 on_screen "$newhost"; then ok "added device appears within 2 s ($(($(now_ms) - t0)) ms)"; else not_ok "added device appears within 2 s"; fi
+
+# Kill the host's avahi-daemon: a clear message, and the list is kept.
+lab_host_avahi_stop
+check "avahi-daemon gone: the screen says so" wait_ms 5000 on_screen "Avahi daemon stopped"
+check "avahi-daemon gone: the devices stay listed" on_screen "$newhost"
+# While the daemon is away the ESPHome node vanishes without a goodbye: the
+# restarted daemon never reports it again, so it must not stay listed.
+esp=$("$PYTHON3" -c 'import json,sys; [print(d["name"]) for d in json.load(open(sys.argv[1]))["devices"] if d["kind"]=="esphome"]' "$work/scan.json")
+lab_unplug esphome
+lab_host_avahi_start
+check "avahi-daemon back: the message goes" wait_ms 10000 not_on_screen "Avahi daemon stopped"
+still=()
+for n in "${shown[@]}"; do [ "$n" != "$cam" ] && [ "$n" != "$esp" ] && still+=("$n"); done
+check "avahi-daemon back: every device is still there" wait_ms 5000 all_on_screen "${still[@]}" "$newhost"
+check "after restart: the withdrawn camera is not back" not_on_screen "$cam"
+check "after restart: the device that vanished meanwhile is dropped" wait_ms 5000 not_on_screen "$esp"
+
+# Detail view of the Shelly: services, addresses, TXT; Esc goes back.
+shelly=$(lab_device_host shelly)
+tm send-keys -t iot Home
+# Move the cursor to the Shelly row: the selected row is the one we open.
+for _ in $(seq 1 12); do
+  tm send-keys -t iot Enter
+  if wait_ms 1000 on_screen "Device details" && on_screen "$shelly"; then break; fi
+  tm send-keys -t iot Escape
+  wait_ms 1000 on_screen "Devices on your network"
+  tm send-keys -t iot Down
+done
+check "detail view shows the Shelly's host" on_screen "Host name: $shelly.local"
+check "detail view shows its TXT gen=2" on_screen "gen=2"
+check "detail view shows both addresses" all_on_screen "$(lab_device_ip shelly)" "fe80::"
+tm send-keys -t iot Escape
+check "Esc returns to the list" wait_ms 2000 on_screen "Devices on your network"
+
+# Help screen from the same key table.
+tm send-keys -t iot F1
+check "F1 shows every key" wait_ms 2000 all_on_screen "Keys (any key closes this help)" "Redraw the screen"
+tm send-keys -t iot Space
+check "any key closes the help" wait_ms 2000 not_on_screen "Keys (any key closes this help)"
+
+# Resize down to 40x12 and back.
+tm resize-window -t iot -x 40 -y 12
+narrow_ok() { [ "$(screen | awk '{ if (length($0) > 40) bad = 1 } END { print bad + 0 }')" = 0 ] && on_screen "Quit"; }
+check "at 40x12 the screen is redrawn within its width" wait_ms 3000 narrow_ok
+tm resize-window -t iot -x 100 -y 30
+check "back at 100x30 the address column returns" wait_ms 3000 on_screen "Address"
+check "the program survived the resizes" iot_pid
+
+# Hostile device: sanitized on screen, never raw on the terminal.
+if lab_add_hostile hostile >/dev/null; then
+  check "hostile device shows with visible escape symbols" wait_ms 5000 on_screen "␛"
+  check "no raw ESC [2J from a device reached the terminal" \
+    "$PYTHON3" -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.exit(1 if b"\x1b]0;" in d or "\u202e".encode() in d else 0)' "$work/pane.raw"
+else
+  not_ok "hostile device added"
+fi
+
+# q quits with status 0 and restores the terminal.
+tm send-keys -t iot q
+check "q quits with status 0" wait_ms 3000 on_screen "EXIT=0"
+check "the terminal left the alternate screen" [ "$(tm display -p -t iot '#{alternate_on}')" = 0 ]
+
+# Each of SIGTERM, SIGINT, SIGHUP ends it cleanly with the terminal restored.
+for sig in TERM INT HUP; do
+  start_tui
+  wait_ms 10000 on_screen "Devices on your network"
+  pid=$(iot_pid)
+  kill -s "$sig" "$pid"
+  if wait_ms 3000 on_screen "EXIT=" && [ "$(tm display -p -t iot '#{alternate_on}')" = 0 ]; then
+    ok "SIG$sig: exits and restores the terminal"
+  else
+    not_ok "SIG$sig: exits and restores the terminal"
+  fi
+done
+
+tap_done

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Timing probes for benchmarks: when IOTSETUP_TRACE names a file, milestones
+ * ("first-device", "all-resolved", …) are appended to it with a
+ * CLOCK_MONOTONIC timestamp in microseconds. Never pass secrets.
+ */
+#pragma once
+
+#include <glib.h>
+
+void iot_trace (const char *event, const char *format, ...) G_GNUC_PRINTF (2, 3);
