@@ -148,6 +148,16 @@ devices_draw (IotWizard *w, gpointer data, IotUi *ui)
   int cols = ui_body_cols (ui), rows = ui_body_rows (ui);
   refresh (d, session);
 
+  /* A discovery problem gets the whole explanation, wrapped, above the
+   * list: the status line alone would cut the instructions off. */
+  const char *problem = iot_discovery_get_error (session->discovery);
+  if (problem != NULL)
+    {
+      int used = ui_text_wrapped (ui, 0, 1, cols - 2, MAX (rows / 2, 1), UI_STYLE_WARN, problem);
+      ui_offset (ui, used + 1);
+      rows = ui_body_rows (ui);
+    }
+
   if (d->devices->len == 0)
     {
       const char *msg = iot_discovery_is_complete (session->discovery)

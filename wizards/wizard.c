@@ -36,6 +36,7 @@ iot_wizard_new (const IotStepClass *const *steps, gpointer context)
 static void
 leave_current (IotWizard *w)
 {
+  w->next_id = NULL; /* a named jump belongs to the step that named it */
   if (!w->started || w->finished)
     return;
   const IotStepClass *s = w->steps[w->current];

@@ -80,7 +80,7 @@ static gboolean
 service_type_is_valid (const char *t)
 {
   return g_regex_match_simple ("^_[A-Za-z0-9]([A-Za-z0-9-]{0,13}[A-Za-z0-9])?\\._(tcp|udp)$",
-                               t, 0, 0);
+                               t, G_REGEX_DOLLAR_ENDONLY, 0);
 }
 
 static gboolean
@@ -147,18 +147,20 @@ apply_setting (IotConfig *c, const Schema *sc, config_setting_t *s, const char *
                        _("must be a list of service types such as [ \"_http._tcp\" ]"));
         int n = config_setting_length (s);
         g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+        /* Errors name the list's line: libconfig 1.5 gives an element the
+         * line of the token after it. The message quotes the bad value. */
         for (int i = 0; i < n; i++)
           {
             config_setting_t *e = config_setting_get_elem (s, i);
             const char *t = config_setting_get_string (e);
             if (t == NULL)
-              return fail (error, IOT_CONFIG_ERROR_TYPE, e, file, path,
+              return fail (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
                            _("every element must be a string"));
             if (!service_type_is_valid (t))
               {
                 g_autofree char *msg = g_strdup_printf (
                     _("“%s” is not a DNS-SD service type such as _http._tcp"), t);
-                return fail (error, IOT_CONFIG_ERROR_VALUE, e, file, path, msg);
+                return fail (error, IOT_CONFIG_ERROR_VALUE, s, file, path, msg);
               }
             g_strv_builder_add (b, t);
           }

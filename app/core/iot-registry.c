@@ -420,6 +420,8 @@ iot_registry_get_device (IotRegistry *reg, const char *id)
 IotDevice *
 iot_registry_lookup (IotRegistry *reg, const char *what)
 {
+  if (what == NULL || *what == '\0')
+    return NULL;
   IotDevice *exact = iot_registry_get_device (reg, what);
   if (exact != NULL)
     return exact;

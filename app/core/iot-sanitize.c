@@ -44,7 +44,8 @@ append_safe_char (GString *out, gunichar c)
  * iot_sanitize_text:
  * @raw: untrusted bytes, not necessarily NUL-terminated or valid UTF-8
  * @len: length of @raw, or -1 if it is NUL-terminated
- * @max_bytes: longest result wanted in bytes (0 for IOT_SANITIZE_MAX_BYTES)
+ * @max_bytes: longest result wanted in bytes (0 for IOT_SANITIZE_MAX_BYTES;
+ *   at least 8, room for one character and the ellipsis)
  *
  * Returns: (transfer full): valid, printable UTF-8 of at most @max_bytes bytes.
  */
@@ -62,11 +63,10 @@ iot_sanitize_text (const char *raw, gssize len, gsize max_bytes)
   GString *out = g_string_sized_new (MIN ((gsize) len, max_bytes) + 8);
   const char *p = raw;
   const char *end = raw + len;
-  gboolean truncated = FALSE;
+  gsize keep = 0; /* longest output prefix that leaves room for the ellipsis */
 
-  while (p < end)
+  while (p < end && out->len <= max_bytes)
     {
-      gsize before = out->len;
       gunichar c = g_utf8_get_char_validated (p, end - p);
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
@@ -78,15 +78,14 @@ iot_sanitize_text (const char *raw, gssize len, gsize max_bytes)
           append_safe_char (out, c);
           p = g_utf8_next_char (p);
         }
-      if (out->len > max_bytes - strlen (ELLIPSIS) && p < end)
-        {
-          g_string_truncate (out, before);
-          truncated = TRUE;
-          break;
-        }
+      if (out->len <= max_bytes - strlen (ELLIPSIS))
+        keep = out->len;
     }
-  if (truncated)
-    g_string_append (out, ELLIPSIS);
+  if (out->len > max_bytes || p < end)
+    {
+      g_string_truncate (out, keep);
+      g_string_append (out, ELLIPSIS);
+    }
   return g_string_free (out, FALSE);
 }
 

@@ -128,6 +128,16 @@ ui_text_wrapped (IotUi *ui, int row, int col, int width, int max_rows, UiStyle s
   return n;
 }
 
+/* Moves the top of the body down by @rows: what a step drew above stays, and
+ * the rest of its drawing starts below it. */
+void
+ui_offset (IotUi *ui, int rows)
+{
+  rows = CLAMP (rows, 0, ui->body_rows);
+  ui->body_top += rows;
+  ui->body_rows -= rows;
+}
+
 void
 ui_set_status (IotUi *ui, UiStyle style, const char *utf8)
 {

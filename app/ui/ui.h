@@ -30,5 +30,6 @@ void ui_text (IotUi *ui, int row, int col, int width, UiStyle style, const char 
 void ui_fill (IotUi *ui, int row, UiStyle style);
 int ui_text_wrapped (IotUi *ui, int row, int col, int width, int max_rows, UiStyle style,
                      const char *utf8);
+void ui_offset (IotUi *ui, int rows);
 void ui_set_status (IotUi *ui, UiStyle style, const char *utf8);
 void ui_set_title_info (IotUi *ui, const char *utf8);
