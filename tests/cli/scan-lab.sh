@@ -9,6 +9,7 @@ require_lab
 . "$SRCDIR/tests/lab/lab-lib.sh"
 
 work=$(mktemp -d)
+export XDG_CONFIG_HOME="$work/config" # no personal configuration in tests
 cleanup() { lab_down; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 export XDG_STATE_HOME="$work/state"

@@ -11,6 +11,7 @@ require_lab
 . "$SRCDIR/tests/lab/lab-lib.sh"
 
 work=$(mktemp -d)
+export XDG_CONFIG_HOME="$work/config" # no personal configuration in tests
 sock="$work/tmux.sock"
 tm() { tmux -S "$sock" "$@"; }
 cleanup() {
@@ -47,7 +48,8 @@ for d in shelly homekit matter esphome camera printer; do
   names+=("$(lab_device_host "$d")")
 done
 # The list shows display names; take them from a scan.
-lab_host_exec "$IOTSETUP_BIN" --config /dev/null scan --json --timeout 10 >"$work/scan.json" 2>/dev/null
+XDG_STATE_HOME="$work/scan-state" lab_host_exec "$IOTSETUP_BIN" scan --json --timeout 10 >"$work/scan.json" 2>/dev/null
+check "a scan lists the lab devices first" [ -s "$work/scan.json" ]
 mapfile -t shown < <("$PYTHON3" -c 'import json,sys; [print(d["name"]) for d in json.load(open(sys.argv[1]))["devices"]]' "$work/scan.json")
 
 start_tui
@@ -127,6 +129,17 @@ fi
 tm send-keys -t iot q
 check "q quits with status 0" wait_ms 3000 on_screen "EXIT=0"
 check "the terminal left the alternate screen" [ "$(tm display -p -t iot '#{alternate_on}')" = 0 ]
+
+# Started with no Avahi daemon: it says how to start one and keeps running;
+# when the daemon comes, the devices appear.
+lab_host_avahi_stop
+start_tui
+check "no daemon: the screen says how to start it" wait_ms 5000 on_screen "systemctl start avahi-daemon"
+check "no daemon: the program keeps running" iot_pid
+lab_host_avahi_start
+check "daemon started: devices appear without a restart" wait_ms 10000 on_screen "${still[0]}"
+tm send-keys -t iot q
+wait_ms 3000 on_screen "EXIT=0"
 
 # Each of SIGTERM, SIGINT, SIGHUP ends it cleanly with the terminal restored.
 for sig in TERM INT HUP; do
