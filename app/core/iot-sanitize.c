@@ -67,7 +67,8 @@ iot_sanitize_text (const char *raw, gssize len, gsize max_bytes)
 
   while (p < end && out->len <= max_bytes)
     {
-      gunichar c = g_utf8_get_char_validated (p, end - p);
+      /* GLib reports an embedded NUL as invalid; it is a control. */
+      gunichar c = *p == '\0' ? 0 : g_utf8_get_char_validated (p, end - p);
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
           g_string_append (out, REPLACEMENT);

@@ -82,10 +82,11 @@ redraw_cb (gpointer data)
       break;
     }
   ui_set_title_info (ui, info);
-  step->draw (app->wizard, iot_wizard_get_step_data (app->wizard), ui);
-  /* A discovery problem outranks whatever the step said. */
+  /* A discovery problem shows in the status line unless the step has
+   * something to say there (the device list shows it in full instead). */
   if (iot_discovery_get_error (disc) != NULL)
     ui_set_status (ui, UI_STYLE_WARN, iot_discovery_get_error (disc));
+  step->draw (app->wizard, iot_wizard_get_step_data (app->wizard), ui);
   ui_screen_end (ui, step->bar, app->show_help);
   trace_milestones (app, n);
   return G_SOURCE_REMOVE;

@@ -170,6 +170,7 @@ ui_screen_begin (const char *title)
   ui->body_top = 1;
   ui->body_rows = MAX (0, LINES - 3);
   g_clear_pointer (&ui->status, g_free);
+  g_clear_pointer (&ui->title_info, g_free);
   g_free (ui->title);
   ui->title = g_strdup (title);
   return ui;
@@ -185,9 +186,9 @@ draw_bar (const IotAction *bar)
       const char *key = ui_keys_label (bar[i]);
       const char *label = iot_action_get_description (bar[i]);
       put (y, x, COLS - x, UI_STYLE_BAR_KEY, key);
-      x += iot_width (key);
+      x += iot_width (key) + 1;
       put (y, x, COLS - x, UI_STYLE_BAR_LABEL, label);
-      x += iot_width (label) + 1;
+      x += iot_width (label) + 2;
     }
 }
 

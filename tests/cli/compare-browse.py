@@ -89,7 +89,9 @@ def main():
         hosts.add(host.lower())
         want_name = sanitize_expect(raw_name)
         label = "%s %s on %s/%s" % (want_name.encode("unicode_escape").decode(), stype, iface, proto)
-        dev = by_host.get(sanitize_expect(unescape(host)).lower())
+        # Avahi hands host names over in escaped domain-name form (\DDD),
+        # to avahi-browse and to iotsetup alike: compare them as they are.
+        dev = by_host.get(sanitize_expect(host.encode()).lower())
         if dev is None:
             check(False, "%s: host %s in JSON" % (label, host))
             continue

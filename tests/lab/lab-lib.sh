@@ -1,0 +1,937 @@
+# shellcheck shell=bash
+#
+# lab-lib.sh - an mDNS "home network" in Linux network namespaces, for
+# testing iotsetup against real Avahi daemons and real device software.
+#
+# Source it from bash. It is clean under `set -euo pipefail`, never calls
+# `exit`, and keeps all state in files under $LAB_DIR (so a child bash that
+# sources it, e.g. `lab.sh shell`, can use the functions too):
+#
+#     . tests/lab/lab-lib.sh
+#     lab_up            # standard home network; installs lab_down as a trap
+#     lab_host_exec avahi-browse -arpt
+#
+# Everything runs inside namespaces this run creates; nothing is put into
+# the root network namespace and nothing there talks to a lab address.
+# Needs root, iproute2, avahi-daemon, avahi-utils, dbus, cups-ipp-utils.
+# See /work/shared/LAB-NOTES.md section 1 for why things are done this way.
+#
+# FUNCTIONS (all return 0 on success, non-zero with a "lab: ..." message on
+# stderr on failure; none of them exits the calling shell)
+#
+#   lab_up [N_EXTRA]
+#       Bring up the standard home network: namespaces $LAB_HOST_NS (the
+#       assistant's side: private D-Bus system bus + avahi-daemon on lab0,
+#       198.18.0.1) and $LAB_SW_NS (bridge br0), and one namespace per
+#       device: shelly, homekit, matter, esphome, camera, printer (the real
+#       ippeveprinter). N_EXTRA (default 0, max 150) adds generic devices
+#       plug-001 .. plug-NNN (_http._tcp) for benchmarks; they all live in
+#       one "fleet" namespace and are published by one avahi-daemon, but each
+#       has its own IPv4 and IPv6 link-local address (198.18.0.100 + i).
+#       Returns when the host avahi-daemon is RUNNING (GetState = 2) and every
+#       device's services are resolved by the host with IPv4 and IPv6.
+#       Installs `lab_down` as trap on EXIT, INT and TERM (replacing any
+#       trap the caller had on those). The daemons are disowned: a bare
+#       `wait` in the caller does not wait for them.
+#       Exports LAB_PREFIX, LAB_DIR, LAB_HOST_NS, LAB_SW_NS, LAB_BUS.
+#       Tunables (env): LAB_PREFIX (default iotl<PID>), LAB_TIMEOUT (seconds
+#       per wait, default 20), LAB_EXTRA_MODE=ns (extras get a namespace
+#       and daemon each, on isolated bridge ports: slower, for comparison).
+#       If the calling shell is SIGKILLed, nothing can clean up: the run's
+#       namespaces are listed in $LAB_DIR/netns, its PIDs in $LAB_DIR/pids.
+#
+#   lab_down
+#       Tear down everything this run created: kill the recorded PIDs (TERM,
+#       then KILL after 3 s), delete the recorded namespaces, remove LAB_DIR.
+#       Idempotent; safe to call when lab_up failed half-way or never ran.
+#
+#   lab_host_exec CMD [ARG...]
+#       Run CMD in the host namespace with DBUS_SYSTEM_BUS_ADDRESS=$LAB_BUS;
+#       the rest of the environment (TERM, LANG, HOME...) is kept. Foreground,
+#       so an interactive program gets the terminal. Returns CMD's status.
+#
+#   lab_device_exec NAME CMD [ARG...]
+#       Run CMD in device NAME's namespace (e.g. to start a fake HTTP API
+#       on the device's address). Fleet devices share the fleet namespace.
+#
+#   lab_devices
+#       Print the names of the devices currently in the lab, one per line.
+#   lab_device_ip NAME / lab_device_ip6 NAME / lab_device_host NAME /
+#   lab_device_ns NAME / lab_device_family NAME
+#       Print the device's IPv4 address, IPv6 link-local address (without
+#       %scope), mDNS host name (without .local), namespace, family.
+#   lab_device_services NAME
+#       Print "TYPE PORT" for each service the device publishes.
+#
+#   lab_withdraw NAME [TYPE]
+#       The device says goodbye: without TYPE its mDNS daemon(s) get SIGTERM
+#       (Avahi sends goodbye packets, so running browsers see REMOVE after
+#       about 1 s); with TYPE only that service's file is removed (SIGHUP).
+#       Returns once the goodbye has been sent (the daemon has exited, or
+#       reloaded). The namespace and addresses stay until lab_down.
+#
+#   lab_unplug NAME
+#       The device vanishes without goodbye: SIGKILL its daemon(s) and take
+#       its link down. Browsers keep the stale entry (PTR TTL 4500 s).
+#
+#   lab_wait_visible NAME... / lab_wait_gone NAME...
+#       Wait (LAB_TIMEOUT) until the host resolves every service of each NAME
+#       with its IPv4 and its IPv6 link-local address (a streaming
+#       avahi-browse, polled every 50 ms) / until no resolved service of the
+#       host's view uses their addresses (avahi-browse -arpt snapshots, ~1 s
+#       each). On timeout they print what is missing and what was seen.
+#
+#   lab_add NAME FAMILY
+#       Add a device at runtime in its own namespace on the bridge; FAMILY is
+#       one of shelly homekit matter esphome camera printer generic. NAME is
+#       [a-z0-9-]{1,16}; it names the namespace (and is the host name of a
+#       generic device). Other host names, MACs and instance names are
+#       derived from the address (198.18.0.30 and up), so several devices of
+#       one family do not clash. Returns when the host resolves all its
+#       services.
+#
+#   lab_add_hostile [NAME]
+#       Add device NAME (default "hostile") whose instance names, host name
+#       and TXT records carry terminal escapes, C1 controls, invalid UTF-8,
+#       NUL, bidi overrides and very long values; it speaks raw mDNS
+#       (hostile-responder.py, like a malicious device). Returns when the
+#       host has resolved the services that get through: names with ESC,
+#       BEL, C1 (as UTF-8), bidi and separators do; names with invalid UTF-8
+#       or NUL are dropped silently by the host's avahi-daemon; TXT values
+#       arrive byte for byte. Details in tests/lab/README.md.
+#
+#   lab_host_avahi_stop / lab_host_avahi_start
+#       Kill (SIGTERM) / restart the host's avahi-daemon; the bus stays up.
+#       start returns when GetState = 2.
+#
+#   lab_bus_reload
+#       Make the host bus re-read its configuration, e.g. after dropping a
+#       policy file into $LAB_DIR/host/bus.d/ (for a NetworkManager mock).
+#
+#   _lab_now_us
+#       Print microseconds since the epoch without forking (for timings;
+#       used by tests/cli, tests/tui and tests/bench, so kept stable).
+#
+# Addresses: host 198.18.0.1; shelly .10, homekit .11, matter .12,
+# esphome .13, camera .14, printer .15; lab_add / lab_add_hostile from .30;
+# fleet plugs from .100. No default route anywhere.
+
+# ---------------------------------------------------------------------------
+# small helpers
+
+LAB_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+_lab_err() { printf 'lab: %s\n' "$*" >&2; }
+
+# Microseconds since the epoch, without forking.
+_lab_now_us() { local t=${EPOCHREALTIME/[.,]/}; printf '%s' "$t"; }
+
+# _lab_wait DESC SECONDS CMD...: poll CMD every 50 ms until it succeeds;
+# fail loudly after SECONDS. Polling keeps the happy path fast and the
+# sad path bounded (no bare long sleeps).
+_lab_wait() {
+    local desc=$1 secs=$2; shift 2
+    local deadline=$(( $(_lab_now_us) + secs * 1000000 ))
+    while ! "$@"; do
+        if (( $(_lab_now_us) > deadline )); then
+            _lab_err "timed out after ${secs}s waiting for $desc"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+_lab_need_root() {
+    if (( EUID != 0 )); then _lab_err "must run as root (network namespaces)"; return 1; fi
+}
+
+# Start a long-running process in the background and record its PID with
+# its start time. lab_down signals a PID only while its start time still
+# matches, so a reused PID is never hit. (An environment marker would not
+# do: avahi-daemon's setproctitle overwrites /proc/PID/environ.)
+# Usage: _lab_spawn LABEL LOGFILE CMD...
+_lab_spawn() {
+    local label=$1 log=$2; shift 2
+    "$@" </dev/null >"$log" 2>&1 &
+    _LAB_LAST_PID=$!
+    # Not a job of the caller: a bare `wait` in a test must not hang on the
+    # lab's daemons, and bash must not print "Killed" notices for them.
+    # (bash still reaps them.)
+    disown "$_LAB_LAST_PID"
+    printf '%s %s %s\n' "$_LAB_LAST_PID" "$(_lab_starttime "$_LAB_LAST_PID")" "$label" >>"$LAB_DIR/pids"
+}
+
+# Field 22 of /proc/PID/stat (start time in clock ticks); the comm field
+# may contain spaces, so cut after its closing parenthesis.
+_lab_starttime() {
+    local stat f
+    # Not $(<file): under errexit bash exits when that file is missing,
+    # even in a || context. A plain read fails softly.
+    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+    read -ra f <<<"${stat##*) }"
+    printf '%s' "${f[19]}"
+}
+
+# _lab_is_ours PID STARTTIME: alive (not a zombie) and the same process.
+_lab_is_ours() {
+    local now stat
+    now=$(_lab_starttime "$1") || return 1
+    [[ $now == "$2" ]] || return 1
+    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+    stat=${stat##*) }
+    [[ ${stat:0:1} != Z ]]
+}
+
+# Terminate recorded processes whose label matches the extended regex $1.
+# Waits until they are gone (so goodbyes have been sent); KILL after 3 s.
+_lab_stop_pids() {
+    local re=$1 sig=${2:-TERM} pid st label pids=() sts=() i
+    [[ -f $LAB_DIR/pids ]] || return 0
+    while read -r pid st label; do
+        [[ $label =~ ^($re)$ ]] || continue
+        _lab_is_ours "$pid" "$st" && { pids+=("$pid"); sts+=("$st"); }
+    done <"$LAB_DIR/pids"
+    (( ${#pids[@]} )) || return 0
+    kill "-$sig" "${pids[@]}" 2>/dev/null || true
+    local deadline=$(( $(_lab_now_us) + 3000000 )) alive
+    while :; do
+        alive=()
+        for i in "${!pids[@]}"; do
+            _lab_is_ours "${pids[i]}" "${sts[i]}" && alive+=("${pids[i]}")
+        done
+        (( ${#alive[@]} )) || break
+        if (( $(_lab_now_us) > deadline )); then
+            if [[ $sig == KILL ]]; then _lab_err "PIDs ${alive[*]} survive SIGKILL"; return 1; fi
+            _lab_err "PIDs ${alive[*]} ignored SIG$sig, sending KILL"
+            kill -KILL "${alive[@]}" 2>/dev/null || true
+            deadline=$(( $(_lab_now_us) + 3000000 ))
+            sig=KILL
+        fi
+        sleep 0.02
+    done
+    return 0
+}
+
+# Record and create a namespace.
+_lab_ns_add() {
+    printf '%s\n' "$1" >>"$LAB_DIR/netns"
+    ip netns add "$1"
+}
+
+# ---------------------------------------------------------------------------
+# configuration files
+
+# _lab_bus_conf DIR: a private D-Bus *system* bus listening on DIR/bus.
+# Debian's system.conf default policy plus Avahi's. The explicit
+# receive_type allows are needed: without them even the reply to
+# avahi-daemon's Hello is rejected and the daemon hangs at start-up.
+_lab_bus_conf() {
+    local dir=$1
+    mkdir -p "$dir/bus.d"
+    cat >"$dir/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$dir/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus"
+           send_interface="org.freedesktop.DBus"/>
+    <allow send_destination="org.freedesktop.DBus"
+           send_interface="org.freedesktop.DBus.Introspectable"/>
+    <allow send_destination="org.freedesktop.DBus"
+           send_interface="org.freedesktop.DBus.Properties"/>
+    <deny send_destination="org.freedesktop.DBus"
+          send_interface="org.freedesktop.DBus"
+          send_member="UpdateActivationEnvironment"/>
+    <deny send_destination="org.freedesktop.DBus"
+          send_interface="org.freedesktop.DBus.Debug.Stats"/>
+    <deny send_destination="org.freedesktop.DBus"
+          send_interface="org.freedesktop.systemd1.Activator"/>
+  </policy>
+  <policy context="default">
+    <allow send_destination="org.freedesktop.DBus"
+           send_interface="org.freedesktop.systemd1.Activator"/>
+  </policy>
+  <!-- Avahi, as in /usr/share/dbus-1/system.d/avahi-dbus.conf -->
+  <policy user="root">
+    <allow own="org.freedesktop.Avahi"/>
+    <allow send_destination="org.freedesktop.Avahi"/>
+    <allow receive_sender="org.freedesktop.Avahi"/>
+  </policy>
+  <policy context="default">
+    <allow send_destination="org.freedesktop.Avahi"/>
+    <allow receive_sender="org.freedesktop.Avahi"/>
+    <deny send_destination="org.freedesktop.Avahi"
+          send_interface="org.freedesktop.Avahi.Server" send_member="SetHostName"/>
+  </policy>
+  <!-- Tests may drop more policy here (e.g. for a NetworkManager mock). -->
+  <includedir>$dir/bus.d</includedir>
+  <limit name="max_completed_connections">256</limit>
+</busconfig>
+EOF
+}
+
+# _lab_avahi_conf DIR HOSTNAME DBUS(yes|no) [PUBLISH_ADDRESSES(yes|no)]
+# One avahi-daemon per namespace, only on lab0, nothing but what we ask.
+# publish-aaaa-on-ipv4=no: otherwise a service found over IPv4 resolves to
+# the A or the AAAA record, whichever answer comes first, and the host's
+# IPv4 lines sometimes carry fe80:: addresses. Without it the IPv4 lines
+# carry 198.18.0.x and the IPv6 lines fe80::, every time.
+_lab_avahi_conf() {
+    local dir=$1 host=$2 dbus=$3 pubaddr=${4:-yes}
+    mkdir -p "$dir/run" "$dir/services"
+    : >"$dir/hosts"
+    cat >"$dir/avahi-daemon.conf" <<EOF
+[server]
+host-name=$host
+use-ipv4=yes
+use-ipv6=yes
+allow-interfaces=lab0
+enable-dbus=$dbus
+ratelimit-interval-usec=1000000
+ratelimit-burst=1000
+[wide-area]
+enable-wide-area=no
+[publish]
+publish-addresses=$pubaddr
+publish-hinfo=no
+publish-workstation=no
+publish-domain=no
+publish-aaaa-on-ipv4=no
+[reflector]
+enable-reflector=no
+[rlimits]
+EOF
+}
+
+# _lab_service FILE NAME TYPE PORT [HOSTNAME_FQDN] [TXT...]
+# A static Avahi service file. TXT items are "key=value" (XML-escaped
+# here); an item starting with "hex:" is written as binary-hex.
+_lab_service() {
+    local file=$1 name=$2 type=$3 port=$4 host=${5:-}; shift 5
+    local t x
+    {
+        printf '<?xml version="1.0" standalone="no"?>\n'
+        printf '<!DOCTYPE service-group SYSTEM "avahi-service.dtd">\n'
+        _lab_xml x "$name"
+        printf '<service-group>\n  <name>%s</name>\n  <service>\n' "$x"
+        printf '    <type>%s</type>\n    <port>%s</port>\n' "$type" "$port"
+        [[ -n $host ]] && printf '    <host-name>%s</host-name>\n' "$host"
+        for t in "$@"; do
+            if [[ $t == hex:* ]]; then
+                printf '    <txt-record value-format="binary-hex">%s</txt-record>\n' "${t#hex:}"
+            else
+                _lab_xml x "$t"
+                printf '    <txt-record>%s</txt-record>\n' "$x"
+            fi
+        done
+        printf '  </service>\n</service-group>\n'
+    } >"$file"
+}
+
+# _lab_xml VAR STRING: VAR = STRING escaped for XML text (no fork).
+_lab_xml() {
+    local s=${2//&/&amp;}
+    s=${s//</&lt;}; s=${s//>/&gt;}
+    printf -v "$1" '%s' "$s"
+}
+
+# ---------------------------------------------------------------------------
+# processes inside namespaces
+
+# _lab_avahi_start DIR NS LABEL [BUS]
+# avahi-daemon's pid file and socket paths are compiled in (/run/avahi-daemon),
+# so each daemon gets its own /run, services dir and hosts file by bind
+# mounts. `ip netns exec` gives the process a private mount namespace, so
+# the mounts are seen by this daemon only. --no-rlimits: Debian's defaults
+# stall extra daemons.
+_lab_avahi_start() {
+    local dir=$1 ns=$2 label=$3 bus=${4:-}
+    local envs=()
+    [[ -n $bus ]] && envs=(env "DBUS_SYSTEM_BUS_ADDRESS=$bus")
+    # shellcheck disable=SC2016 # $1 is expanded by the inner sh
+    _lab_spawn "$label" "$dir/avahi.log" "${envs[@]}" ip netns exec "$ns" /bin/sh -c '
+        mount --bind "$1/run" /run &&
+        mount --bind "$1/services" /etc/avahi/services &&
+        mount --bind "$1/hosts" /etc/avahi/hosts &&
+        exec avahi-daemon -f "$1/avahi-daemon.conf" --no-chroot --no-drop-root --no-rlimits
+    ' sh "$dir"
+    printf '%s\n' "$_LAB_LAST_PID" >"$dir/avahi.pid"
+}
+
+# _lab_bus_start DIR NS LABEL: a private system bus (a unix socket in DIR,
+# so it is reachable by path; the namespace only matters for tidiness).
+_lab_bus_start() {
+    local dir=$1 ns=$2 label=$3
+    _lab_bus_conf "$dir"
+    _lab_spawn "$label" "$dir/bus.log" ip netns exec "$ns" \
+        dbus-daemon --config-file="$dir/bus.conf" --nofork --nopidfile
+    printf '%s\n' "$_LAB_LAST_PID" >"$dir/bus.pid"
+    _lab_wait "D-Bus in $ns" "$LAB_TIMEOUT" _lab_bus_ready "unix:path=$dir/bus"
+}
+
+_lab_bus_ready() {
+    DBUS_SYSTEM_BUS_ADDRESS=$1 dbus-send --system --print-reply \
+        --dest=org.freedesktop.DBus / org.freedesktop.DBus.GetId >/dev/null 2>&1
+}
+
+# True when the avahi-daemon on bus $1 reports AVAHI_SERVER_RUNNING (2).
+_lab_avahi_running() {
+    local out
+    out=$(DBUS_SYSTEM_BUS_ADDRESS=$1 dbus-send --system --print-reply \
+        --dest=org.freedesktop.Avahi / org.freedesktop.Avahi.Server.GetState 2>/dev/null) &&
+        [[ $out == *"int32 2" ]]
+}
+
+# ---------------------------------------------------------------------------
+# the network
+
+# _lab_link NS IPV4 MAC [isolated]: a veth pair straight into NS (lab0)
+# and the switch namespace (pN), so nothing ever shows up in the root
+# namespace and names cannot clash. DAD is off before the link goes up, so
+# the fe80:: address (EUI-64 from MAC, hence predictable) is usable at once.
+_lab_link() {
+    local ns=$1 ip4=$2 mac=$3 iso=${4:-}
+    local port
+    port=p$(( $(wc -l <"$LAB_DIR/netns") ))
+    ip link add name lab0 address "$mac" netns "$ns" type veth peer name "$port" netns "$LAB_SW_NS" || return 1
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.lab0.accept_dad=0 \
+        net.ipv6.conf.lab0.router_solicitations=0 || return 1
+    ip -n "$ns" addr add "$ip4/24" dev lab0 || return 1
+    ip -n "$ns" link set lab0 up || return 1
+    ip -n "$ns" link set lo up || return 1
+    ip -n "$LAB_SW_NS" link set "$port" master br0 || return 1
+    # Isolated ports only talk to non-isolated ones (the host): devices do
+    # not hear each other, which keeps CPU linear in the number of devices.
+    [[ -n $iso ]] && { ip -n "$LAB_SW_NS" link set "$port" type bridge_slave isolated on || return 1; }
+    ip -n "$LAB_SW_NS" link set "$port" up
+}
+
+# _lab_ll_from_mac VAR MAC: VAR = the EUI-64 link-local address the
+# kernel derives from MAC (no fork).
+_lab_ll_from_mac() {
+    local IFS=: m
+    read -ra m <<<"$2"
+    printf -v "$1" 'fe80::%x:%x:%x:%x' \
+        $(( ((0x${m[0]} ^ 2) << 8) | 0x${m[1]} )) $(( (0x${m[2]} << 8) | 0xff )) \
+        $(( (0xfe << 8) | 0x${m[3]} )) $(( (0x${m[4]} << 8) | 0x${m[5]} ))
+}
+
+_lab_next_ip() {
+    # Runtime-added devices take .30-.99, in order.
+    local n
+    n=$(cat "$LAB_DIR/next_ip")
+    if (( n > 99 )); then _lab_err "out of addresses for added devices"; return 1; fi
+    printf '%s\n' $(( n + 1 )) >"$LAB_DIR/next_ip"
+    printf '198.18.0.%s\n' "$n"
+}
+
+# ---------------------------------------------------------------------------
+# device families. _lab_family_F DIR NAME IP4 -> writes DIR/host, DIR/mac,
+# service files and DIR/expect ("TYPE PORT" lines). Standard devices use the
+# fixed identities documented in tests/lab/README.md; added ones derive
+# theirs from the address's last octet, so they never clash.
+
+_lab_octet() { printf '%02x' "${1##*.}"; }
+
+_lab_family_shelly() {
+    local dir=$1 name=$2 ip=$3 mac host
+    mac=${_LAB_STD_MAC:-d4:d4:da:7c:1e:$(_lab_octet "$ip")}
+    host=shellyplusplugs-${mac//:/}
+    printf '%s\n' "$mac" >"$dir/mac"; printf '%s\n' "$host" >"$dir/host"
+    local txt=(gen=2 app=PlusPlugS ver=1.4.4 "fw_id=20241011-114455/1.4.4-g6d2a586")
+    _lab_service "$dir/services/http.service" "$host" _http._tcp 80 "" "${txt[@]}"
+    _lab_service "$dir/services/shelly.service" "$host" _shelly._tcp 80 "" "${txt[@]}"
+    printf '_http._tcp 80\n_shelly._tcp 80\n' >"$dir/expect"
+}
+
+_lab_family_homekit() {
+    local dir=$1 name=$2 ip=$3 mac suffix
+    mac=${_LAB_STD_MAC:-ec:4d:3e:1a:2b:$(_lab_octet "$ip")}
+    suffix=${_LAB_STD_SUFFIX:-$(printf '%04X' "$(( 0x1a00 + ${ip##*.} ))")}
+    printf '%s\n' "$mac" >"$dir/mac"; printf 'Eve-Energy-%s\n' "$suffix" >"$dir/host"
+    local hapid
+    hapid=$(printf 'AA:BB:CC:DD:EE:%02X' "${ip##*.}")
+    [[ -n ${_LAB_STD_MAC:-} ]] && hapid=AA:BB:CC:DD:EE:01
+    _lab_service "$dir/services/hap.service" "Eve Energy $suffix" _hap._tcp 5001 "" \
+        "c#=1" ff=0 "id=$hapid" "md=Eve Energy" "s#=1" sf=1 ci=7 pv=1.1 sh=ZmRHxw==
+    printf '_hap._tcp 5001\n' >"$dir/expect"
+}
+
+_lab_family_matter() {
+    local dir=$1 name=$2 ip=$3 mac inst
+    mac=${_LAB_STD_MAC:-3c:61:05:4e:8a:$(_lab_octet "$ip")}
+    # The instance name is a random 64-bit id; the host name is the MAC.
+    inst=${_LAB_STD_SUFFIX:-$(printf '8F3A1C2B7D9E40%02X' "${ip##*.}")}
+    local host=${mac//:/}; host=${host^^}
+    printf '%s\n' "$mac" >"$dir/mac"; printf '%s\n' "$host" >"$dir/host"
+    _lab_service "$dir/services/matterc.service" "$inst" _matterc._udp 5540 "" \
+        D=3840 VP=65521+32769 CM=1 DT=266 "DN=Smart Plug" SII=5000 SAI=300 PH=33 PI=
+    printf '_matterc._udp 5540\n' >"$dir/expect"
+}
+
+_lab_family_esphome() {
+    local dir=$1 name=$2 ip=$3 mac host
+    mac=${_LAB_STD_MAC:-a0:b1:c2:d3:e4:$(_lab_octet "$ip")}
+    host=${_LAB_STD_SUFFIX:-esphome-$(_lab_octet "$ip")}
+    printf '%s\n' "$mac" >"$dir/mac"; printf '%s\n' "$host" >"$dir/host"
+    _lab_service "$dir/services/esphome.service" "$host" _esphomelib._tcp 6053 "" \
+        version=2024.6.1 "mac=${mac//:/}" platform=ESP32 board=esp32dev network=wifi \
+        "friendly_name=${_LAB_STD_FRIENDLY:-ESPHome $name}" api_encryption_supported=Noise_NNpsk0_25519_ChaChaPoly_SHA256
+    printf '_esphomelib._tcp 6053\n' >"$dir/expect"
+}
+
+_lab_family_camera() {
+    local dir=$1 name=$2 ip=$3 mac host inst
+    mac=${_LAB_STD_MAC:-ac:cc:8e:7a:3f:$(_lab_octet "$ip")}
+    local hex=${mac//:/}; hex=${hex^^}
+    host=axis-${hex,,}
+    inst="AXIS M1065-LW - $hex"
+    printf '%s\n' "$mac" >"$dir/mac"; printf '%s\n' "$host" >"$dir/host"
+    _lab_service "$dir/services/http.service" "$inst" _http._tcp 80 "" path=/
+    _lab_service "$dir/services/rtsp.service" "$inst" _rtsp._tcp 554 "" path=/axis-media/media.amp
+    printf '_http._tcp 80\n_rtsp._tcp 554\n' >"$dir/expect"
+}
+
+_lab_family_generic() {
+    local dir=$1 name=$2 ip=$3 mac
+    mac=02:1a:b0:00:00:$(_lab_octet "$ip")
+    printf '%s\n' "$mac" >"$dir/mac"; printf '%s\n' "$name" >"$dir/host"
+    _lab_service "$dir/services/http.service" "$name" _http._tcp 80 "" path=/
+    printf '_http._tcp 80\n' >"$dir/expect"
+}
+
+# The printer is the real ippeveprinter; it registers its services through
+# avahi-client over D-Bus, so its namespace has its own bus and daemon.
+_lab_family_printer() {
+    local dir=$1 name=$2 ip=$3 mac
+    mac=${_LAB_STD_MAC:-9c:7b:ef:3f:19:$(_lab_octet "$ip")}
+    local hex=${mac//:/}; hex=${hex^^}
+    printf '%s\n' "$mac" >"$dir/mac"; printf 'HP%s\n' "$hex" >"$dir/host"
+    printf 'HP OfficeJet Pro 9010 [%s]\n' "${hex:6}" >"$dir/printer_name"
+    printf '_ipp._tcp 8631\n_ipps._tcp 8631\n_http._tcp 8631\n' >"$dir/expect"
+}
+
+# ---------------------------------------------------------------------------
+# devices
+
+_lab_dev_dir() { printf '%s/dev/%s' "$LAB_DIR" "$1"; }
+
+_lab_dev_check() {
+    if [[ -z ${LAB_DIR:-} || ! -d $LAB_DIR/dev/$1 ]]; then
+        _lab_err "no such device: $1"; return 1
+    fi
+}
+
+# _lab_device_create NAME FAMILY IP4 [isolated]: its namespace, link,
+# daemon(s). Does not wait for publication; a printer still needs
+# _lab_printer_finish.
+_lab_device_create() {
+    local name=$1 fam=$2 ip=$3 iso=${4:-} dir ns
+    if ! declare -F "_lab_family_$fam" >/dev/null; then
+        _lab_err "unknown family '$fam' (shelly homekit matter esphome camera printer generic)"; return 1
+    fi
+    dir=$(_lab_dev_dir "$name")
+    if [[ -e $dir ]]; then _lab_err "device $name exists"; return 1; fi
+    ns=$LAB_PREFIX-$name
+    mkdir -p "$dir/services"
+    printf '%s\n' "$fam" >"$dir/family"; printf '%s\n' "$ns" >"$dir/ns"
+    printf '%s\n' "$ip" >"$dir/ip4"
+    "_lab_family_$fam" "$dir" "$name" "$ip" || return 1
+    local ll; _lab_ll_from_mac ll "$(cat "$dir/mac")"
+    printf '%s\n' "$ll" >"$dir/ip6"
+    _lab_ns_add "$ns" || return 1
+    _lab_link "$ns" "$ip" "$(cat "$dir/mac")" "$iso" || return 1
+    _lab_avahi_conf "$dir" "$(cat "$dir/host")" "$([[ $fam == printer ]] && echo yes || echo no)"
+    if [[ $fam == printer ]]; then
+        _lab_printer_start "$dir" "$ns" "$name" || return 1
+    else
+        _lab_avahi_start "$dir" "$ns" "dev:$name:avahi"
+    fi
+}
+
+_lab_printer_start() {
+    local dir=$1 ns=$2 name=$3
+    _lab_bus_start "$dir" "$ns" "dev:$name:dbus" || return 1
+    _lab_avahi_start "$dir" "$ns" "dev:$name:avahi" "unix:path=$dir/bus"
+}
+
+# Second half, split off so that lab_up can bring the other devices up
+# while the printer's avahi-daemon probes its name: ippeveprinter wants a
+# RUNNING daemon when it registers.
+_lab_printer_finish() {
+    local name=$1 dir bus
+    dir=$(_lab_dev_dir "$name"); bus=unix:path=$dir/bus
+    _lab_wait "avahi-daemon of $name" "$LAB_TIMEOUT" _lab_avahi_running "$bus" || return 1
+    mkdir -p "$dir/spool" "$dir/home"
+    # HOME: ippeveprinter keeps its TLS credentials under ~/.cups.
+    _lab_spawn "dev:$name:ippeveprinter" "$dir/ippeveprinter.log" \
+        env "DBUS_SYSTEM_BUS_ADDRESS=$bus" "HOME=$dir/home" \
+        ip netns exec "$(cat "$dir/ns")" ippeveprinter -p 8631 -M HP -m "OfficeJet Pro 9010" \
+        -l "Study" -d "$dir/spool" "$(cat "$dir/printer_name")"
+}
+
+# The standard home network; identities are fixed so tests can assert on
+# them. _LAB_STD_* override the per-address derivation.
+_lab_standard_devices() {
+    # The printer first: its avahi-daemon probes while the others start.
+    _LAB_STD_MAC=9c:7b:ef:3f:19:a2 _lab_device_create printer printer 198.18.0.15 || return 1
+    _LAB_STD_MAC=d4:d4:da:7c:1e:2f _lab_device_create shelly shelly 198.18.0.10 || return 1
+    _LAB_STD_MAC=ec:4d:3e:1a:2b:01 _LAB_STD_SUFFIX=1A2B \
+        _lab_device_create homekit homekit 198.18.0.11 || return 1
+    _LAB_STD_MAC=3c:61:05:4e:8a:91 _LAB_STD_SUFFIX=8F3A1C2B7D9E4051 \
+        _lab_device_create matter matter 198.18.0.12 || return 1
+    _LAB_STD_MAC=a0:b1:c2:d3:e4:f5 _LAB_STD_SUFFIX=living-room-sensor \
+        _LAB_STD_FRIENDLY="Living Room Sensor" _lab_device_create esphome esphome 198.18.0.13 || return 1
+    _LAB_STD_MAC=ac:cc:8e:7a:3f:19 _lab_device_create camera camera 198.18.0.14 || return 1
+}
+
+# The fleet: N generic plugs in one namespace. One avahi-daemon publishes
+# them all through its hosts file and service files with <host-name>; each
+# plug still has its own IPv4 and fe80:: address on lab0. One daemon is
+# much cheaper than N (probing and announcing are batched, and the host's
+# daemon is not hit by N independent start-ups).
+_lab_fleet_create() {
+    local n=$1 i dir ns name ip mac ll batch
+    (( n > 0 )) || return 0
+    if (( n > 150 )); then _lab_err "at most 150 extra devices"; return 1; fi
+    dir=$LAB_DIR/fleet; ns=$LAB_PREFIX-fleet
+    _lab_avahi_conf "$dir" "$LAB_PREFIX-fleet" no no
+    _lab_ns_add "$ns" || return 1
+    _lab_link "$ns" 198.18.0.100 02:1a:b0:00:00:64 || return 1
+    batch=$dir/addr.batch; : >"$batch"
+    local dirs=()
+    for (( i = 1; i <= n; i++ )); do dirs+=("$(printf '%s/dev/plug-%03d' "$LAB_DIR" "$i")"); done
+    mkdir -p "${dirs[@]}"
+    # No forks in this loop: it runs up to 150 times.
+    for (( i = 1; i <= n; i++ )); do
+        printf -v name 'plug-%03d' "$i"
+        ip=198.18.0.$(( 99 + i ))
+        printf -v mac '02:1a:b0:00:01:%02x' "$i"
+        _lab_ll_from_mac ll "$mac"
+        (( i > 1 )) && printf 'addr add %s/24 dev lab0\n' "$ip" >>"$batch"
+        printf 'addr add %s/64 dev lab0 nodad\n' "$ll" >>"$batch"
+        printf '%s %s.local\n%s %s.local\n' "$ip" "$name" "$ll" "$name" >>"$dir/hosts"
+        _lab_service "$dir/services/$name.service" "$name" _http._tcp 80 "$name.local" path=/
+        local d=$LAB_DIR/dev/$name
+        printf 'generic\n' >"$d/family"; printf '%s\n' "$ns" >"$d/ns"
+        printf '%s\n' "$ip" >"$d/ip4"; printf '%s\n' "$ll" >"$d/ip6"
+        printf '%s\n' "$name" >"$d/host"; printf '_http._tcp 80\n' >"$d/expect"
+        printf 'fleet\n' >"$d/fleet"
+    done
+    ip -n "$ns" -batch "$batch" || return 1
+    _lab_avahi_start "$dir" "$ns" "fleet:avahi"
+}
+
+# ---------------------------------------------------------------------------
+# what the host sees
+
+# The host's view is watched by one avahi-browse -arpk (no -t) in the host
+# namespace, which streams "+", "=" (resolved) and "-" lines into a file;
+# waits poll that file every 50 ms. A one-shot "avahi-browse -arpt" would
+# cost ~1 s per poll because it waits for "all for now". -k: raw types.
+# The watcher lives only for one wait: it would die anyway when the host
+# avahi-daemon restarts.
+_lab_watch_start() {
+    : >"$LAB_DIR/watch"
+    _lab_spawn host:watch "$LAB_DIR/watch" env "DBUS_SYSTEM_BUS_ADDRESS=$LAB_BUS" \
+        ip netns exec "$LAB_HOST_NS" avahi-browse -arpk
+}
+
+_lab_watch_stop() { _lab_stop_pids host:watch TERM; }
+
+# _lab_expectations NAME...: "name type port ipv4 ipv6" per service.
+_lab_expectations() {
+    local n d type port
+    for n in "$@"; do
+        d=$LAB_DIR/dev/$n
+        while read -r type port; do
+            printf '%s %s %s %s %s\n' "$n" "$type" "$port" "$(cat "$d/ip4")" "$(cat "$d/ip6")"
+        done <"$d/expect"
+    done >"$LAB_DIR/expect"
+}
+
+# _lab_missing MODE: print the names from $LAB_DIR/expect that are not
+# (yet) resolved with both addresses (MODE=visible), or that still have
+# any resolved service on one of their addresses (MODE=gone).
+_lab_missing() {
+    awk -v mode="$1" '
+        FNR == NR { n++; en[n] = $1; et[n] = $2; ep[n] = $3; e4[n] = $4; e6[n] = $5; next }
+        $1 == "=" { cur[$2 ";" $3 ";" $4 ";" $5 ";" $6] = $5 ";" $9 ";" $8 }
+        $1 == "-" { delete cur[$2 ";" $3 ";" $4 ";" $5 ";" $6] }
+        END {
+            for (k in cur) { have[cur[k]] = 1; split(cur[k], a, ";"); addr[a[3]] = 1 }
+            for (i = 1; i <= n; i++) {
+                if (mode == "visible" &&
+                    !(((et[i] ";" ep[i] ";" e4[i]) in have) &&
+                      ((et[i] ";" ep[i] ";" e6[i]) in have)))
+                    miss[en[i]] = 1
+                if (mode == "gone" && ((e4[i] in addr) || (e6[i] in addr)))
+                    miss[en[i]] = 1
+            }
+            for (m in miss) print m
+        }' "$LAB_DIR/expect" FS=';' "$LAB_DIR/watch"
+}
+
+_lab_none_missing() { [[ -z $(_lab_missing "$1") ]]; }
+
+# For "gone", a fresh stream proves nothing (an empty file looks like
+# "gone"), so take whole snapshots: avahi-browse -t waits for "all for
+# now" (~1 s). A goodbye takes ~1 s to act anyway.
+_lab_snapshot_none_missing() {
+    lab_host_exec avahi-browse -arptk >"$LAB_DIR/watch" 2>&1
+    _lab_none_missing gone
+}
+
+_lab_wait_view() {
+    local mode=$1 what=$2 rc=0 n; shift 2
+    for n in "$@"; do _lab_dev_check "$n" || return 1; done
+    _lab_expectations "$@"
+    if [[ $mode == visible ]]; then
+        _lab_watch_start
+        _lab_wait "$what" "$LAB_TIMEOUT" _lab_none_missing visible || rc=1
+    else
+        _lab_wait "$what" "$LAB_TIMEOUT" _lab_snapshot_none_missing || rc=1
+    fi
+    if (( rc )); then
+        _lab_err "not as expected ($mode): $(_lab_missing "$mode" | sort | tr '\n' ' ')"
+        _lab_err "the host's avahi-browse saw:"
+        grep '^=' "$LAB_DIR/watch" | sed 's/^/lab:   /' | head -n 40 >&2
+    fi
+    [[ $mode == visible ]] && _lab_watch_stop
+    return "$rc"
+}
+
+lab_wait_visible() { _lab_wait_view visible "the host to resolve $*" "$@"; }
+lab_wait_gone() { _lab_wait_view gone "$* to disappear from the host's view" "$@"; }
+
+# ---------------------------------------------------------------------------
+# public API
+
+lab_up() {
+    local extra=${1:-0}
+    _lab_need_root || return 1
+    if [[ -n ${LAB_DIR:-} && -d $LAB_DIR ]]; then
+        _lab_err "a lab is already up in this shell ($LAB_DIR)"; return 1
+    fi
+    if [[ ! $extra =~ ^[0-9]+$ ]]; then _lab_err "N_EXTRA must be a number"; return 1; fi
+    export LAB_PREFIX=${LAB_PREFIX:-iotl$$}
+    export LAB_TIMEOUT=${LAB_TIMEOUT:-20}
+    if [[ -e /run/netns/$LAB_PREFIX-host || -e /run/netns/$LAB_PREFIX-sw ]]; then
+        _lab_err "namespaces named $LAB_PREFIX-* exist already; set LAB_PREFIX"; return 1
+    fi
+    LAB_DIR=$(mktemp -d "/tmp/$LAB_PREFIX.XXXX") || return 1
+    export LAB_DIR
+    chmod 755 "$LAB_DIR"   # so a non-root client can reach the bus socket
+    export LAB_HOST_NS=$LAB_PREFIX-host LAB_SW_NS=$LAB_PREFIX-sw
+    export LAB_BUS=unix:path=$LAB_DIR/host/bus
+    : >"$LAB_DIR/pids"; : >"$LAB_DIR/netns"
+    printf '30\n' >"$LAB_DIR/next_ip"
+    trap 'lab_down' EXIT
+    trap 'lab_down; trap - INT; kill -INT $$' INT
+    trap 'lab_down; trap - TERM; kill -TERM $$' TERM
+    if ! _lab_up_inner "$extra"; then
+        _lab_err "lab_up failed; logs were in $LAB_DIR, tearing down"
+        _lab_dump_logs
+        lab_down
+        return 1
+    fi
+}
+
+_lab_up_inner() {
+    local extra=$1 n names=()
+    # The switch: a bridge that floods multicast (no IGMP/MLD snooping).
+    _lab_ns_add "$LAB_SW_NS" || return 1
+    ip -n "$LAB_SW_NS" link add br0 type bridge mcast_snooping 0 || return 1
+    ip netns exec "$LAB_SW_NS" sysctl -qw net.ipv6.conf.br0.disable_ipv6=1 || return 1
+    ip -n "$LAB_SW_NS" link set br0 up || return 1
+    # The host: bus first (avahi-daemon needs it), then the daemon. The
+    # daemon probes its host name (~1 s) while the devices come up.
+    _lab_ns_add "$LAB_HOST_NS" || return 1
+    _lab_link "$LAB_HOST_NS" 198.18.0.1 02:00:5e:10:00:01 || return 1
+    mkdir -p "$LAB_DIR/host"
+    _lab_bus_start "$LAB_DIR/host" "$LAB_HOST_NS" host:dbus || return 1
+    _lab_avahi_conf "$LAB_DIR/host" lab-laptop yes
+    _lab_avahi_start "$LAB_DIR/host" "$LAB_HOST_NS" host:avahi "$LAB_BUS"
+    _lab_standard_devices || return 1
+    if [[ ${LAB_EXTRA_MODE:-fleet} == ns ]]; then
+        # For comparison: one namespace and daemon per extra device.
+        for (( n = 1; n <= extra; n++ )); do
+            _lab_device_create "$(printf 'plug-%03d' "$n")" generic "198.18.0.$(( 99 + n ))" isolated || return 1
+        done
+    else
+        _lab_fleet_create "$extra" || return 1
+    fi
+    _lab_printer_finish printer || return 1
+    _lab_wait "host avahi-daemon RUNNING" "$LAB_TIMEOUT" _lab_avahi_running "$LAB_BUS" || return 1
+    mapfile -t names < <(lab_devices)
+    lab_wait_visible "${names[@]}"
+}
+
+_lab_dump_logs() {
+    local f
+    for f in "$LAB_DIR"/host/*.log "$LAB_DIR"/dev/*/*.log "$LAB_DIR"/fleet/*.log; do
+        [[ -s $f ]] || continue
+        printf -- '--- %s (last lines)\n' "${f#"$LAB_DIR"/}" >&2
+        tail -n 5 "$f" >&2
+    done
+}
+
+lab_down() {
+    [[ -n ${LAB_DIR:-} && -d $LAB_DIR ]] || return 0
+    local ns
+    _lab_stop_pids '.*' TERM || true
+    if [[ -f $LAB_DIR/netns ]]; then
+        # Reverse order: devices, host, then the switch.
+        while read -r ns; do
+            [[ -n $ns ]] && { ip netns del "$ns" 2>/dev/null || true; }
+        done < <(tac "$LAB_DIR/netns")
+    fi
+    rm -rf -- "$LAB_DIR"
+    unset LAB_DIR
+    trap - EXIT INT TERM
+    return 0
+}
+
+lab_host_exec() {
+    if [[ -z ${LAB_HOST_NS:-} || -z ${LAB_DIR:-} ]]; then _lab_err "no lab is up"; return 1; fi
+    DBUS_SYSTEM_BUS_ADDRESS=$LAB_BUS ip netns exec "$LAB_HOST_NS" "$@"
+}
+
+lab_device_exec() {
+    local name=$1; shift
+    _lab_dev_check "$name" || return 1
+    ip netns exec "$(cat "$LAB_DIR/dev/$name/ns")" "$@"
+}
+
+lab_devices() {
+    [[ -n ${LAB_DIR:-} && -d $LAB_DIR/dev ]] || return 0
+    local d
+    for d in "$LAB_DIR"/dev/*/; do
+        d=${d%/}; [[ -e $d/withdrawn ]] || printf '%s\n' "${d##*/}"
+    done
+}
+
+lab_device_ip() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/ip4"; }
+lab_device_ip6() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/ip6"; }
+lab_device_host() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/host"; }
+lab_device_ns() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/ns"; }
+lab_device_family() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/family"; }
+lab_device_services() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/expect"; }
+
+lab_withdraw() {
+    local name=${1:-} type=${2:-} dir f
+    _lab_dev_check "$name" || return 1
+    dir=$(_lab_dev_dir "$name")
+    if [[ -e $dir/fleet ]]; then
+        # One daemon serves the whole fleet: drop this plug's files.
+        rm -f "$LAB_DIR/fleet/services/$name.service"
+        grep -v " $name\.local\$" "$LAB_DIR/fleet/hosts" >"$LAB_DIR/fleet/hosts.new" || true
+        mv "$LAB_DIR/fleet/hosts.new" "$LAB_DIR/fleet/hosts"
+        _lab_hup "$LAB_DIR/fleet/avahi.pid" || return 1
+        touch "$dir/withdrawn"
+        return 0
+    fi
+    if [[ -n $type ]]; then
+        for f in "$dir"/services/*.service; do
+            grep -q "<type>$type</type>" "$f" 2>/dev/null && rm -f "$f"
+        done
+        grep -v "^$type " "$dir/expect" >"$dir/expect.new" || true
+        mv "$dir/expect.new" "$dir/expect"
+        _lab_hup "$dir/avahi.pid" || return 1
+        return 0
+    fi
+    # ippeveprinter first (its services go), then its daemon (host name).
+    _lab_stop_pids "dev:$name:ippeveprinter|dev:$name:avahi|dev:$name:responder" TERM
+    touch "$dir/withdrawn"
+}
+
+lab_unplug() {
+    local name=${1:-} dir
+    _lab_dev_check "$name" || return 1
+    dir=$(_lab_dev_dir "$name")
+    if [[ -e $dir/fleet ]]; then _lab_err "fleet devices cannot be unplugged singly"; return 1; fi
+    _lab_stop_pids "dev:$name:.*" KILL
+    ip -n "$(cat "$dir/ns")" link set lab0 down
+    touch "$dir/withdrawn"
+}
+
+lab_add() {
+    local name=${1:-} fam=${2:-} ip
+    if [[ -z $name || -z $fam ]]; then _lab_err "usage: lab_add NAME FAMILY"; return 1; fi
+    if [[ ! $name =~ ^[a-z0-9][a-z0-9-]{0,15}$ ]]; then
+        _lab_err "device name must be [a-z0-9-], at most 16 characters"; return 1
+    fi
+    ip=$(_lab_next_ip) || return 1
+    _lab_device_create "$name" "$fam" "$ip" || return 1
+    if [[ $fam == printer ]]; then _lab_printer_finish "$name" || return 1; fi
+    lab_wait_visible "$name"
+}
+
+lab_host_avahi_stop() {
+    _lab_stop_pids host:avahi TERM
+}
+
+# True when the process recorded in pid file $1 is still running.
+_lab_pid_alive() {
+    local pid p st label
+    pid=$(cat "$1") || return 1
+    while read -r p st label; do
+        if [[ $p == "$pid" ]] && _lab_is_ours "$pid" "$st"; then return 0; fi
+    done <"$LAB_DIR/pids"
+    return 1
+}
+
+lab_host_avahi_start() {
+    if _lab_pid_alive "$LAB_DIR/host/avahi.pid"; then
+        _lab_err "host avahi-daemon is still running"; return 1
+    fi
+    _lab_avahi_start "$LAB_DIR/host" "$LAB_HOST_NS" host:avahi "$LAB_BUS"
+    _lab_wait "host avahi-daemon RUNNING" "$LAB_TIMEOUT" _lab_avahi_running "$LAB_BUS"
+}
+
+lab_bus_reload() {
+    _lab_hup "$LAB_DIR/host/bus.pid"
+}
+
+# SIGHUP the recorded process in pid file $1 (reload), if it is still ours.
+_lab_hup() {
+    if ! _lab_pid_alive "$1"; then _lab_err "process of $1 is not running"; return 1; fi
+    kill -HUP "$(cat "$1")"
+}
+
+lab_add_hostile() {
+    local name=${1:-hostile} ip dir ns ll
+    if [[ ! $name =~ ^[a-z0-9][a-z0-9-]{0,15}$ ]]; then
+        _lab_err "device name must be [a-z0-9-], at most 16 characters"; return 1
+    fi
+    ip=$(_lab_next_ip) || return 1
+    dir=$(_lab_dev_dir "$name")
+    if [[ -e $dir ]]; then _lab_err "device $name exists"; return 1; fi
+    ns=$LAB_PREFIX-$name
+    mkdir -p "$dir"
+    printf 'hostile\n' >"$dir/family"; printf '%s\n' "$ns" >"$dir/ns"
+    printf '%s\n' "$ip" >"$dir/ip4"
+    printf '02:66:00:00:00:%s\n' "$(_lab_octet "$ip")" >"$dir/mac"
+    printf 'hostile-plug-%s\n' "$(_lab_octet "$ip")" >"$dir/host"
+    _lab_ll_from_mac ll "$(cat "$dir/mac")"; printf '%s\n' "$ll" >"$dir/ip6"
+    printf "%s\n" "_http._tcp 80" "_http._tcp 8080" "_http._tcp 8081" "_http._tcp 8085" \
+        "_http._tcp 8087" "_http._tcp 8088" "_hap._tcp 5001" >"$dir/expect"
+    _lab_ns_add "$ns" || return 1
+    _lab_link "$ns" "$ip" "$(cat "$dir/mac")" || return 1
+    _lab_spawn "dev:$name:responder" "$dir/responder.log" \
+        ip netns exec "$ns" /usr/bin/python3 "$LAB_LIB_DIR/hostile-responder.py" \
+        --ifname lab0 --ipv4 "$ip" --ipv6 "$ll" --host "$(cat "$dir/host")"
+    lab_wait_visible "$name"
+}
