@@ -170,11 +170,10 @@ static IotTxt *
 txt_from_avahi (AvahiStringList *list)
 {
   IotTxt *txt = iot_txt_new ();
-  /* Avahi keeps TXT items in reverse order; RFC 6763 says the first wins. */
-  AvahiStringList *copy = avahi_string_list_reverse (avahi_string_list_copy (list));
-  for (AvahiStringList *l = copy; l != NULL; l = avahi_string_list_get_next (l))
+  /* The client hands the items over in wire order (avahi-browse prints them
+   * reversed); RFC 6763 says the first of a key wins. */
+  for (AvahiStringList *l = list; l != NULL; l = avahi_string_list_get_next (l))
     iot_txt_add_item (txt, avahi_string_list_get_text (l), avahi_string_list_get_size (l));
-  avahi_string_list_free (copy);
   return txt;
 }
 

@@ -107,7 +107,9 @@ def main():
               any(a["address"] == address and a["interface"] == iface for a in dev["addresses"]))
         check(ok, "%s: port %s, address %s%%%s" % (label, port, address, iface))
         want_txt = {}
-        for item in parse_txt(txt):
+        # avahi-browse prints TXT items in reverse wire order; the first
+        # occurrence of a key on the wire wins (RFC 6763).
+        for item in reversed(parse_txt(txt)):
             k, eq, v = item.partition(b"=")
             key = k.decode("ascii", "replace")
             if not k or any(c < 0x20 or c > 0x7E for c in k) or key.lower() in \
@@ -115,7 +117,7 @@ def main():
                 continue
             want_txt[key] = norm(sanitize_expect(v)) if eq else True
         got_txt = {k: norm(v) for k, v in s["txt"].items()}
-        check(got_txt == want_txt, "%s: TXT %s" % (label, "equal" if got_txt == want_txt
+        check(got_txt == want_txt and list(got_txt) == list(want_txt), "%s: TXT %s" % (label, "equal" if got_txt == want_txt
                                                    else "%r != %r" % (got_txt, want_txt)))
     check(len(by_host) == len(hosts),
           "same number of devices (%d in JSON, %d hosts in avahi-browse)" % (len(by_host), len(hosts)))

@@ -42,6 +42,7 @@ start_tui() {
   tm pipe-pane -t iot -o "cat >>'$work/pane.raw'"
 }
 iot_pid() { pgrep -x -P "$(tm display -p -t iot '#{pane_pid}')" iotsetup; }
+iot_running() { iot_pid >/dev/null; }
 
 names=()
 for d in shelly homekit matter esphome camera printer; do
@@ -110,11 +111,13 @@ check "any key closes the help" wait_ms 2000 not_on_screen "Keys (any key closes
 
 # Resize down to 40x12 and back.
 tm resize-window -t iot -x 40 -y 12
-narrow_ok() { [ "$(screen | awk '{ if (length($0) > 40) bad = 1 } END { print bad + 0 }')" = 0 ] && on_screen "Quit"; }
+# No line wider than the terminal, counted in display cells.
+fits() { screen | "$PYTHON3" -c 'import sys, unicodedata as u; w = int(sys.argv[1]); sys.exit(any(sum(2 if u.east_asian_width(c) in "WF" else 1 for c in l.rstrip("\n")) > w for l in sys.stdin))' "$1"; }
+narrow_ok() { fits 40 && on_screen "Quit" && [ "$(screen | wc -l)" -le 12 ]; }
 check "at 40x12 the screen is redrawn within its width" wait_ms 3000 narrow_ok
 tm resize-window -t iot -x 100 -y 30
 check "back at 100x30 the address column returns" wait_ms 3000 on_screen "Address"
-check "the program survived the resizes" iot_pid
+check "the program survived the resizes" iot_running
 
 # Hostile device: sanitized on screen, never raw on the terminal.
 if lab_add_hostile hostile >/dev/null; then
@@ -134,8 +137,8 @@ check "the terminal left the alternate screen" [ "$(tm display -p -t iot '#{alte
 # when the daemon comes, the devices appear.
 lab_host_avahi_stop
 start_tui
-check "no daemon: the screen says how to start it" wait_ms 5000 on_screen "systemctl start avahi-daemon"
-check "no daemon: the program keeps running" iot_pid
+check "no daemon: the screen says how to start it" wait_ms 5000 all_on_screen "Avahi daemon is not running" "systemctl start"
+check "no daemon: the program keeps running" iot_running
 lab_host_avahi_start
 check "daemon started: devices appear without a restart" wait_ms 10000 on_screen "${still[0]}"
 tm send-keys -t iot q
