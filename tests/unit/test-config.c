@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "tests/unit/test-util.h"
+
 #include "app/core/iot-config.h"
 
 #include <glib/gstdio.h>
@@ -598,12 +600,7 @@ test_user_file (void)
 int
 main (int argc, char **argv)
 {
-  /* Keep going after a case that called g_test_fail(), so that every case
-   * reports (fatal assertions still stop the program). */
-  char **args = g_new0 (char *, argc + 2);
-  memcpy (args, argv, sizeof (char *) * argc);
-  args[argc++] = (char *) "--keep-going";
-  g_test_init (&argc, &args, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  iot_test_init (&argc, &argv, TRUE);
   g_test_add_func ("/config/defaults", test_defaults);
   g_test_add_func ("/config/shipped-file", test_shipped_file);
   g_test_add_func ("/config/load-values", test_load_values);
@@ -617,6 +614,6 @@ main (int argc, char **argv)
   g_test_add_func ("/config/not-found", test_not_found);
   g_test_add_func ("/config/user-file", test_user_file);
   int ret = g_test_run ();
-  g_free (args);
+  g_free (argv);
   return ret;
 }

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "tests/unit/test-util.h"
+
 #include "app/core/iot-inventory.h"
 #include "app/core/iot-registry.h"
 #include "app/core/iot-sanitize.h"
@@ -1059,12 +1061,7 @@ test_registry_inventory (void)
 int
 main (int argc, char **argv)
 {
-  /* Keep going after a case that called g_test_fail(), so that every case
-   * reports (fatal assertions still stop the program). */
-  char **args = g_new0 (char *, argc + 2);
-  memcpy (args, argv, sizeof (char *) * argc);
-  args[argc++] = (char *) "--keep-going";
-  g_test_init (&argc, &args, NULL);
+  iot_test_init (&argc, &argv, FALSE);
   g_test_add_func ("/registry/found-is-pending", test_found_is_pending);
   g_test_add_func ("/registry/group-by-host", test_group_by_host);
   g_test_add_func ("/registry/addresses", test_addresses);
@@ -1083,6 +1080,6 @@ main (int argc, char **argv)
   g_test_add_func ("/inventory/default-path", test_inventory_default_path);
   g_test_add_func ("/inventory/hostile-ids", test_inventory_hostile);
   int ret = g_test_run ();
-  g_free (args);
+  g_free (argv);
   return ret;
 }

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "tests/unit/test-util.h"
+
 #include "app/core/iot-sanitize.h"
 
 #include <string.h>
@@ -391,12 +393,7 @@ test_random (void)
 int
 main (int argc, char **argv)
 {
-  /* Keep going after a case that called g_test_fail(), so that every case
-   * reports (fatal assertions still stop the program). */
-  char **args = g_new0 (char *, argc + 2);
-  memcpy (args, argv, sizeof (char *) * argc);
-  args[argc++] = (char *) "--keep-going";
-  g_test_init (&argc, &args, NULL);
+  iot_test_init (&argc, &argv, FALSE);
   g_test_add_func ("/sanitize/escape-sequences", test_escape_sequences);
   g_test_add_func ("/sanitize/c1-controls", test_c1_controls);
   g_test_add_func ("/sanitize/invalid-utf8", test_invalid_utf8);
@@ -409,6 +406,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sanitize/null", test_null);
   g_test_add_func ("/sanitize/random", test_random);
   int ret = g_test_run ();
-  g_free (args);
+  g_free (argv);
   return ret;
 }

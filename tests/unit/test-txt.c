@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include "tests/unit/test-util.h"
+
 #include "app/core/iot-sanitize.h"
 #include "app/core/iot-txt.h"
 
@@ -339,12 +341,7 @@ test_equal (void)
 int
 main (int argc, char **argv)
 {
-  /* Keep going after a case that called g_test_fail(), so that every case
-   * reports (fatal assertions still stop the program). */
-  char **args = g_new0 (char *, argc + 2);
-  memcpy (args, argv, sizeof (char *) * argc);
-  args[argc++] = (char *) "--keep-going";
-  g_test_init (&argc, &args, NULL);
+  iot_test_init (&argc, &argv, FALSE);
   g_test_add_func ("/txt/key-value", test_key_value);
   g_test_add_func ("/txt/boolean-and-empty", test_boolean_and_empty);
   g_test_add_func ("/txt/value-with-equals", test_value_with_equals);
@@ -357,6 +354,6 @@ main (int argc, char **argv)
   g_test_add_func ("/txt/copy", test_copy_equal);
   g_test_add_func ("/txt/equal", test_equal);
   int ret = g_test_run ();
-  g_free (args);
+  g_free (argv);
   return ret;
 }

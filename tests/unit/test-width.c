@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "tests/unit/test-util.h"
+
 #include "app/core/iot-width.h"
 
 #include <string.h>
@@ -315,12 +317,7 @@ test_wrap_edge (void)
 int
 main (int argc, char **argv)
 {
-  /* Keep going after a case that called g_test_fail(), so that every case
-   * reports (fatal assertions still stop the program). */
-  char **args = g_new0 (char *, argc + 2);
-  memcpy (args, argv, sizeof (char *) * argc);
-  args[argc++] = (char *) "--keep-going";
-  g_test_init (&argc, &args, NULL);
+  iot_test_init (&argc, &argv, FALSE);
   g_test_add_func ("/width/char", test_char_width);
   g_test_add_func ("/width/string", test_width);
   g_test_add_func ("/width/truncate", test_truncate);
@@ -331,6 +328,6 @@ main (int argc, char **argv)
   g_test_add_func ("/width/wrap-newlines", test_wrap_newlines);
   g_test_add_func ("/width/wrap-edge", test_wrap_edge);
   int ret = g_test_run ();
-  g_free (args);
+  g_free (argv);
   return ret;
 }

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "tests/unit/test-util.h"
+
 #include "wizards/wizard.h"
 
 #include <string.h>
@@ -500,12 +502,7 @@ test_bare_step (void)
 int
 main (int argc, char **argv)
 {
-  /* Keep going after a case that called g_test_fail(), so that every case
-   * reports (fatal assertions still stop the program). */
-  char **args = g_new0 (char *, argc + 2);
-  memcpy (args, argv, sizeof (char *) * argc);
-  args[argc++] = (char *) "--keep-going";
-  g_test_init (&argc, &args, NULL);
+  iot_test_init (&argc, &argv, FALSE);
   g_test_add_func ("/wizard/next-back", test_next_back);
   g_test_add_func ("/wizard/next-past-last", test_next_past_last);
   g_test_add_func ("/wizard/set-next", test_set_next);
@@ -516,6 +513,6 @@ main (int argc, char **argv)
   g_test_add_func ("/wizard/changed", test_changed);
   g_test_add_func ("/wizard/bare-step", test_bare_step);
   int ret = g_test_run ();
-  g_free (args);
+  g_free (argv);
   return ret;
 }
