@@ -53,8 +53,15 @@ have_avahi() {
     org.freedesktop.Avahi.Server.GetState >/dev/null 2>&1
 }
 
+# An uninstalled catalog tree (<lang>/LC_MESSAGES/iotsetup.mo), so an
+# uninstalled assistant speaks the user's language.
+locale_tree() {
+  make -C "$build/locale" install localedir="$build/locale-tree" >/dev/null
+  echo "$build/locale-tree"
+}
+
 demo() {
-  local cmd=(env IOTSETUP_LOCALEDIR="$build/locale" "$top/tests/lab/lab.sh" demo "$build/iotsetup")
+  local cmd=(env IOTSETUP_LOCALEDIR="$(locale_tree)" "$top/tests/lab/lab.sh" demo "$build/iotsetup")
   if [ "$(id -u)" -eq 0 ]; then exec "${cmd[@]}"; else exec sudo "${cmd[@]}"; fi
 }
 
@@ -66,7 +73,7 @@ case "${1:-}" in
     install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}"
     build
     if have_avahi; then
-      exec "$build/iotsetup" "${@:2}"
+      IOTSETUP_LOCALEDIR="$(locale_tree)" exec "$build/iotsetup" "${@:2}"
     fi
     echo "No Avahi daemon is running here, so iotsetup cannot find devices on this network."
     echo "(On a normal system: sudo systemctl enable --now avahi-daemon)"

@@ -104,6 +104,7 @@ iot_cli_scan (IotConfig *config, int argc, char **argv)
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
+  g_set_prgname ("iotsetup scan"); /* for the usage line */
   g_option_context_set_summary (ctx, _("Find devices on the local network and list them."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;

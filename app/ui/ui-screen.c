@@ -204,10 +204,19 @@ draw_help (IotUi *ui)
       mvhline (top + r, x, ' ', w);
     }
   put (top, x + 1, w - 2, UI_STYLE_SELECTED, _("Keys (any key closes this help)"));
+  /* The key column is as wide as the widest (translated) key list, up to
+   * half the box: key names are longer in most languages than in English. */
+  int keys_w = 1;
+  for (int a = IOT_ACTION_NONE + 1; a < IOT_N_ACTIONS; a++)
+    {
+      g_autofree char *keys = ui_keys_all_labels (a);
+      keys_w = MAX (keys_w, iot_width (keys));
+    }
+  keys_w = MIN (keys_w, MAX (1, (w - 2) / 2));
   for (int a = IOT_ACTION_NONE + 1, r = 1; a < IOT_N_ACTIONS && r < h; a++, r++)
     {
       g_autofree char *keys = ui_keys_all_labels (a);
-      g_autofree char *keys_col = iot_width_pad (keys, w / 3);
+      g_autofree char *keys_col = iot_width_pad (keys, keys_w);
       g_autofree char *line = g_strdup_printf ("%s %s", keys_col, iot_action_get_description (a));
       put (top + r, x + 1, w - 2, UI_STYLE_SELECTED, line);
     }
