@@ -496,9 +496,3 @@ iot_discovery_is_complete (IotDiscovery *d)
 {
   return d->complete;
 }
-
-guint
-iot_discovery_get_n_types (IotDiscovery *d)
-{
-  return d->browsers->len;
-}

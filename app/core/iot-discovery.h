@@ -34,6 +34,5 @@ void iot_discovery_start (IotDiscovery *discovery);
 IotDiscoveryState iot_discovery_get_state (IotDiscovery *discovery);
 const char *iot_discovery_get_error (IotDiscovery *discovery);
 gboolean iot_discovery_is_complete (IotDiscovery *discovery);
-guint iot_discovery_get_n_types (IotDiscovery *discovery);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotDiscovery, iot_discovery_free)

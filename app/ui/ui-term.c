@@ -24,7 +24,6 @@
 static SCREEN *screen;
 static int saved_stderr = -1;
 static int log_fd = -1;
-static gboolean has_color;
 
 static void
 redirect_stderr (void)
@@ -82,13 +81,13 @@ ui_term_init (gboolean want_color, GError **error)
   nodelay (stdscr, TRUE);
   set_escdelay (25);
   curs_set (0);
-  has_color = want_color && has_colors ();
-  if (has_color)
+  gboolean color = want_color && has_colors ();
+  if (color)
     {
       start_color ();
       use_default_colors ();
     }
-  ui_screen_init_styles (has_color);
+  ui_screen_init_styles (color);
   return TRUE;
 }
 
@@ -110,12 +109,6 @@ ui_term_resize (void)
   struct winsize ws;
   if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
     resize_term (ws.ws_row, ws.ws_col);
-}
-
-gboolean
-ui_term_has_color (void)
-{
-  return has_color;
 }
 
 gboolean
