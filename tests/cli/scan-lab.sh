@@ -86,6 +86,38 @@ rc=$?
 check "exit 2 on a configuration error" [ "$rc" -eq 2 ]
 check "the error names file, line and key" grep -q "bad.conf:2: discovery.scan_timout" "$work/bad.err"
 
+# A ghost: its PTR is answered (browsers list it) but no SRV/TXT ever comes,
+# so every resolve fails. The scan must still finish, listing it as failed.
+if lab_add_ghost ghost; then
+  ok "ghost device added ($(lab_device_instance ghost))"
+  printf 'discovery: { resolve_timeout = 2.0; };\n' >"$work/ghost.conf"
+  t0=$(now_ms)
+  lab_host_exec "$IOTSETUP_BIN" --config "$work/ghost.conf" scan --json --timeout 20 \
+    >"$work/ghost.json" 2>"$work/ghost.err"
+  rc=$?
+  elapsed=$(($(now_ms) - t0))
+  check "scan with a ghost exits 0 (rc=$rc)" [ "$rc" -eq 0 ]
+  check "scan with a ghost ends after the resolve timeout, not the 20 s timeout (${elapsed} ms)" \
+    [ "$elapsed" -lt 15000 ]
+  "$PYTHON3" - "$work/ghost.json" "$(lab_device_instance ghost)" <<'PY' && ok "ghost listed unreachable, no host, service failed" || not_ok "ghost listed unreachable, no host, service failed"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["complete"] is True, "complete is %r" % doc["complete"]
+ghosts = [d for d in doc["devices"] if d["id"] == "name:" + sys.argv[2]]
+assert len(ghosts) == 1, [d["id"] for d in doc["devices"]]
+g = ghosts[0]
+assert g["id"].startswith("name:"), g["id"]
+assert g["reachable"] is False, g
+assert g["host"] is None, g
+assert g["services"] and all(s["state"] == "failed" for s in g["services"]), g["services"]
+assert all(d["reachable"] for d in doc["devices"] if d is not g), \
+    [d["id"] for d in doc["devices"] if not d["reachable"]]
+PY
+  check "JSON with a ghost says the scan is complete" grep -q '"complete" : true' "$work/ghost.json"
+else
+  not_ok "ghost device added"
+fi
+
 # Exit 2: no Avahi daemon, with a message saying how to start it.
 lab_host_avahi_stop
 scan --json --timeout 5 >/dev/null 2>"$work/noavahi.err"

@@ -13,6 +13,12 @@ Runs inside a lab device namespace (never in the root namespace):
         --host hostile-plug
 It announces three times, answers every query with all its records, and
 sends goodbyes (TTL 0) on SIGTERM/SIGINT. `--describe` prints the payloads.
+
+`--ghost` turns it into a ghost device instead: it announces one service
+(PTR, `--instance` of `--type`) and answers PTR and ANY questions with it,
+but never sends an SRV, TXT, A or AAAA record. Browsers list the instance;
+every resolve times out, like a device that vanished while its PTR (TTL
+4500 s) is still in caches.
 """
 
 import argparse
@@ -121,6 +127,42 @@ def packets(args, family, ttl_scale):
     return [struct.pack("!HHHHHH", 0, 0x8400, 0, len(r), 0, 0) + b"".join(r) for r in out]
 
 
+def ghost_packets(args, ttl_scale):
+    """The ghost's only packet: the type enumeration and the service PTR.
+    No SRV, TXT or address records, so a resolve can never succeed. The
+    goodbye (ttl_scale 0) covers the service PTR only: the enumeration
+    record is shared with the lab's other _http._tcp devices, and a goodbye
+    would drop it from the host's cache for them too."""
+    stype = dotted(args.type + ".local")
+    inst = args.instance.encode()
+    rrs = [rr(stype, T_PTR, 4500 * ttl_scale, bytes([len(inst)]) + inst + stype, False)]
+    if ttl_scale:
+        rrs.insert(0, rr(dotted("_services._dns-sd._udp.local"), T_PTR, 4500, stype, False))
+    return [struct.pack("!HHHHHH", 0, 0x8400, 0, len(rrs), 0, 0) + b"".join(rrs)]
+
+
+def question_types(data):
+    """QTYPEs of a query's questions (names may use compression)."""
+    qdcount = struct.unpack_from("!H", data, 4)[0]
+    off, types = 12, []
+    for _ in range(qdcount):
+        while True:
+            if off >= len(data):
+                return types
+            n = data[off]
+            if n & 0xC0 == 0xC0:
+                off += 2
+                break
+            off += 1 + n
+            if n == 0:
+                break
+        if off + 4 > len(data):
+            return types
+        types.append(struct.unpack_from("!H", data, off)[0])
+        off += 4
+    return types
+
+
 def open_sockets(args):
     ifindex = socket.if_nametoindex(args.ifname)
     s4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -161,7 +203,15 @@ def main():
     ap.add_argument("--host", default="hostile-plug")
     ap.add_argument("--describe", action="store_true",
                     help="print the instance names and TXT strings and exit")
+    ap.add_argument("--ghost", action="store_true",
+                    help="announce one PTR only (no SRV/TXT/A/AAAA): resolves time out")
+    ap.add_argument("--instance", default="Ghost Plug",
+                    help="the ghost's instance name (with --ghost)")
+    ap.add_argument("--type", default="_http._tcp",
+                    help="the ghost's service type (with --ghost)")
     args = ap.parse_args()
+    if args.ghost:
+        return ghost_main(args)
     if args.describe:
         print(f"SRV target of port 8088: {EVIL_HOST!r}.local")
         for inst, stype, port, txt in SERVICES + [EVIL_HOST_SERVICE]:
@@ -197,6 +247,42 @@ def main():
                     send_all(socks, live)
     send_all(socks, {f: packets(args, f, 0) for f in (4, 6)})
     print("hostile-responder: goodbye sent", flush=True)
+    return 0
+
+
+def ghost_main(args):
+    if args.describe:
+        print(f"ghost: PTR {args.type}.local -> {args.instance!r}, no SRV/TXT/A/AAAA")
+        return 0
+    socks = open_sockets(args)
+    live = {f: ghost_packets(args, 1) for f in (4, 6)}
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    announce = [time.monotonic() + d for d in (0.0, 1.0, 2.0)]
+    last_answer = 0.0
+    print("hostile-responder: ghost up", flush=True)
+    while not stop:
+        now = time.monotonic()
+        if announce and now >= announce[0]:
+            announce.pop(0)
+            send_all(socks, live)
+        timeout = max(0.0, announce[0] - now) if announce else 1.0
+        try:
+            ready, _, _ = select.select(socks[:2], [], [], timeout)
+        except InterruptedError:
+            continue
+        for s in ready:
+            data, src = s.recvfrom(9000)
+            # Only PTR (12) and ANY (255) questions get the PTR; the
+            # resolver's SRV, TXT, A and AAAA questions go unanswered.
+            if len(data) >= 12 and not data[2] & 0x80 and src[1] == PORT:
+                if any(t in (T_PTR, 255) for t in question_types(data)):
+                    if time.monotonic() - last_answer > 0.2:
+                        last_answer = time.monotonic()
+                        send_all(socks, live)
+    send_all(socks, {f: ghost_packets(args, 0) for f in (4, 6)})
+    print("hostile-responder: ghost goodbye sent", flush=True)
     return 0
 
 

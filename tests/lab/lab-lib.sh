@@ -62,6 +62,9 @@
 #       %scope), mDNS host name (without .local), namespace, family.
 #   lab_device_services NAME
 #       Print "TYPE PORT" for each service the device publishes.
+#   lab_device_instance NAME
+#       Print a ghost's instance name (e.g. "Ghost Plug 1f"); fails for
+#       other devices.
 #
 #   lab_withdraw NAME [TYPE]
 #       The device says goodbye: without TYPE its mDNS daemon(s) get SIGTERM
@@ -80,6 +83,12 @@
 #       avahi-browse, polled every 50 ms) / until no resolved service of the
 #       host's view uses their addresses (avahi-browse -arpt snapshots, ~1 s
 #       each). On timeout they print what is missing and what was seen.
+#       A ghost (lab_add_ghost) counts as visible when its instance is
+#       browsed ("+") over IPv4 and IPv6, and as gone when it is browsed
+#       over neither. While a ghost is in the lab, a resolving snapshot
+#       waits for its resolve to fail (Avahi's 5 s); snapshots are capped
+#       at 8 s because avahi-browse -t never exits when a service is removed
+#       while being resolved. Waiting for ghosts only uses no resolving (~1 s).
 #
 #   lab_add NAME FAMILY
 #       Add a device at runtime in its own namespace on the bridge; FAMILY is
@@ -100,6 +109,19 @@
 #       or NUL are dropped silently by the host's avahi-daemon; TXT values
 #       arrive byte for byte. Details in tests/lab/README.md.
 #
+#   lab_add_ghost [NAME]
+#       Add device NAME (default "ghost") that announces one _http._tcp
+#       instance, "Ghost Plug XX" (XX = last octet of its address, hex), and
+#       answers PTR questions for it, but never sends SRV, TXT, A or AAAA
+#       (hostile-responder.py --ghost). Browsers list it ("+" lines); every
+#       resolve fails: avahi-browse -rpt prints "Failed to resolve service
+#       'Ghost Plug XX' ... Timeout reached" after Avahi's 5 s. It has an
+#       address (for the responder's sockets) but no host name:
+#       lab_device_host prints an empty line, lab_device_services
+#       "_http._tcp 0" (no SRV, so no port). Returns when the host browses
+#       it over IPv4 and IPv6 (~0.1 s). lab_withdraw sends a goodbye for
+#       the PTR; lab_unplug leaves it in the host's cache (TTL 4500 s).
+#
 #   lab_host_avahi_stop / lab_host_avahi_start
 #       Kill (SIGTERM) / restart the host's avahi-daemon; the bus stays up.
 #       start returns when GetState = 2.
@@ -113,7 +135,8 @@
 #       used by tests/cli, tests/tui and tests/bench, so kept stable).
 #
 # Addresses: host 198.18.0.1; shelly .10, homekit .11, matter .12,
-# esphome .13, camera .14, printer .15; lab_add / lab_add_hostile from .30;
+# esphome .13, camera .14, printer .15; lab_add / lab_add_hostile /
+# lab_add_ghost from .30;
 # fleet plugs from .100. No default route anywhere.
 
 # ---------------------------------------------------------------------------
@@ -651,28 +674,41 @@ _lab_watch_start() {
 
 _lab_watch_stop() { _lab_stop_pids host:watch TERM; }
 
-# _lab_expectations NAME...: "name type port ipv4 ipv6" per service.
+# _lab_expectations NAME...: "name type port ipv4 ipv6 [ghost]" per
+# service; a ghost's sixth field is its instance name as avahi-browse -p
+# prints it (no spaces: a space is \032).
 _lab_expectations() {
-    local n d type port
+    local n d type port g
     for n in "$@"; do
         d=$LAB_DIR/dev/$n
+        g=; [[ -f $d/ghost ]] && g=$(cat "$d/ghost")
         while read -r type port; do
-            printf '%s %s %s %s %s\n' "$n" "$type" "$port" "$(cat "$d/ip4")" "$(cat "$d/ip6")"
+            printf '%s %s %s %s %s %s\n' "$n" "$type" "$port" "$(cat "$d/ip4")" "$(cat "$d/ip6")" "$g"
         done <"$d/expect"
     done >"$LAB_DIR/expect"
 }
 
 # _lab_missing MODE: print the names from $LAB_DIR/expect that are not
 # (yet) resolved with both addresses (MODE=visible), or that still have
-# any resolved service on one of their addresses (MODE=gone).
+# any resolved service on one of their addresses (MODE=gone). A ghost
+# never resolves: it is visible when its instance is browsed ("+") over
+# IPv4 and IPv6, and gone when it is browsed over neither.
 _lab_missing() {
     awk -v mode="$1" '
-        FNR == NR { n++; en[n] = $1; et[n] = $2; ep[n] = $3; e4[n] = $4; e6[n] = $5; next }
-        $1 == "=" { cur[$2 ";" $3 ";" $4 ";" $5 ";" $6] = $5 ";" $9 ";" $8 }
-        $1 == "-" { delete cur[$2 ";" $3 ";" $4 ";" $5 ";" $6] }
+        FNR == NR { n++; en[n] = $1; et[n] = $2; ep[n] = $3; e4[n] = $4; e6[n] = $5; eg[n] = $6; next }
+        $1 == "+" { seen[$3 ";" $4 ";" $5] = 1 }
+        $1 == "=" { cur[$2 ";" $3 ";" $4 ";" $5 ";" $6] = $5 ";" $9 ";" $8; seen[$3 ";" $4 ";" $5] = 1 }
+        $1 == "-" { delete cur[$2 ";" $3 ";" $4 ";" $5 ";" $6]; delete seen[$3 ";" $4 ";" $5] }
         END {
             for (k in cur) { have[cur[k]] = 1; split(cur[k], a, ";"); addr[a[3]] = 1 }
             for (i = 1; i <= n; i++) {
+                if (eg[i] != "") {
+                    s4 = ("IPv4;" eg[i] ";" et[i]) in seen
+                    s6 = ("IPv6;" eg[i] ";" et[i]) in seen
+                    if ((mode == "visible" && !(s4 && s6)) || (mode == "gone" && (s4 || s6)))
+                        miss[en[i]] = 1
+                    continue
+                }
                 if (mode == "visible" &&
                     !(((et[i] ";" ep[i] ";" e4[i]) in have) &&
                       ((et[i] ";" ep[i] ";" e6[i]) in have)))
@@ -688,9 +724,15 @@ _lab_none_missing() { [[ -z $(_lab_missing "$1") ]]; }
 
 # For "gone", a fresh stream proves nothing (an empty file looks like
 # "gone"), so take whole snapshots: avahi-browse -t waits for "all for
-# now" (~1 s). A goodbye takes ~1 s to act anyway.
+# now" (~1 s) and for its resolves (a ghost's fails after Avahi's 5 s). A
+# goodbye takes ~1 s to act anyway. Bounded: avahi-browse -t never exits
+# when a service goes away while it is being resolved (remove_service()
+# frees the resolver without counting it as done), and a withdrawn
+# ghost's resolve is pending for 5 s. What it printed by then is enough.
+# $1 = -r resolves (needed to see addresses); without it (only ghosts are
+# waited for) a snapshot is ~1 s.
 _lab_snapshot_none_missing() {
-    lab_host_exec avahi-browse -arptk >"$LAB_DIR/watch" 2>&1
+    lab_host_exec timeout 8 avahi-browse -apt${1:+r}k >"$LAB_DIR/watch" 2>&1
     _lab_none_missing gone
 }
 
@@ -702,12 +744,14 @@ _lab_wait_view() {
         _lab_watch_start
         _lab_wait "$what" "$LAB_TIMEOUT" _lab_none_missing visible || rc=1
     else
-        _lab_wait "$what" "$LAB_TIMEOUT" _lab_snapshot_none_missing || rc=1
+        local r=
+        for n in "$@"; do [[ -f $LAB_DIR/dev/$n/ghost ]] || r=-r; done
+        _lab_wait "$what" "$LAB_TIMEOUT" _lab_snapshot_none_missing "$r" || rc=1
     fi
     if (( rc )); then
         _lab_err "not as expected ($mode): $(_lab_missing "$mode" | sort | tr '\n' ' ')"
         _lab_err "the host's avahi-browse saw:"
-        grep '^=' "$LAB_DIR/watch" | sed 's/^/lab:   /' | head -n 40 >&2
+        grep -E '^[=+]' "$LAB_DIR/watch" | sed 's/^/lab:   /' | head -n 40 >&2
     fi
     [[ $mode == visible ]] && _lab_watch_stop
     return "$rc"
@@ -829,6 +873,11 @@ lab_device_host() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/host"; }
 lab_device_ns() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/ns"; }
 lab_device_family() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/family"; }
 lab_device_services() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/expect"; }
+lab_device_instance() {
+    _lab_dev_check "$1" || return 1
+    if [[ ! -f $LAB_DIR/dev/$1/instance ]]; then _lab_err "$1 is not a ghost"; return 1; fi
+    cat "$LAB_DIR/dev/$1/instance"
+}
 
 lab_withdraw() {
     local name=${1:-} type=${2:-} dir f
@@ -933,5 +982,49 @@ lab_add_hostile() {
     _lab_spawn "dev:$name:responder" "$dir/responder.log" \
         ip netns exec "$ns" /usr/bin/python3 "$LAB_LIB_DIR/hostile-responder.py" \
         --ifname lab0 --ipv4 "$ip" --ipv6 "$ll" --host "$(cat "$dir/host")"
+    lab_wait_visible "$name"
+}
+
+# _lab_browse_escape VAR STRING: VAR = STRING as avahi-browse -p prints a
+# name: letters, digits, - and _ as they are, \. and \\, everything else
+# \DDD (decimal). ASCII only (no fork).
+_lab_browse_escape() {
+    local s=$2 out='' c i
+    for (( i = 0; i < ${#s}; i++ )); do
+        c=${s:i:1}
+        case $c in
+            [A-Za-z0-9_-]) out+=$c ;;
+            .) out+='\.' ;;
+            \\) out+="\\\\" ;;
+            *) printf -v c '\\%03d' "'$c"; out+=$c ;;
+        esac
+    done
+    printf -v "$1" '%s' "$out"
+}
+
+lab_add_ghost() {
+    local name=${1:-ghost} ip dir ns ll inst esc
+    if [[ ! $name =~ ^[a-z0-9][a-z0-9-]{0,15}$ ]]; then
+        _lab_err "device name must be [a-z0-9-], at most 16 characters"; return 1
+    fi
+    ip=$(_lab_next_ip) || return 1
+    dir=$(_lab_dev_dir "$name")
+    if [[ -e $dir ]]; then _lab_err "device $name exists"; return 1; fi
+    ns=$LAB_PREFIX-$name
+    mkdir -p "$dir"
+    printf 'ghost\n' >"$dir/family"; printf '%s\n' "$ns" >"$dir/ns"
+    printf '%s\n' "$ip" >"$dir/ip4"
+    printf '02:67:00:00:00:%s\n' "$(_lab_octet "$ip")" >"$dir/mac"
+    : >"$dir/host"   # no host name: nothing is published but the PTR
+    _lab_ll_from_mac ll "$(cat "$dir/mac")"; printf '%s\n' "$ll" >"$dir/ip6"
+    inst="Ghost Plug $(_lab_octet "$ip")"
+    printf '%s\n' "$inst" >"$dir/instance"
+    _lab_browse_escape esc "$inst"; printf '%s\n' "$esc" >"$dir/ghost"
+    printf '_http._tcp 0\n' >"$dir/expect"
+    _lab_ns_add "$ns" || return 1
+    _lab_link "$ns" "$ip" "$(cat "$dir/mac")" || return 1
+    _lab_spawn "dev:$name:responder" "$dir/responder.log" \
+        ip netns exec "$ns" /usr/bin/python3 "$LAB_LIB_DIR/hostile-responder.py" \
+        --ghost --ifname lab0 --ipv4 "$ip" --ipv6 "$ll" --instance "$inst" --type _http._tcp
     lab_wait_visible "$name"
 }

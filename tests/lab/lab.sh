@@ -150,7 +150,7 @@ ms_since() { printf '%d' $(( ($(_lab_now_us) - $1) / 1000 )); }
 cmd_selftest() {
     local t0 st n rc prefix dir pids ns left
     SNAP=$(mktemp /tmp/lab-selftest.XXXXXX)
-    printf '1..24\n'
+    printf '1..26\n'
 
     t0=$(_lab_now_us)
     lab_up; st=$?
@@ -217,6 +217,24 @@ cmd_selftest() {
     ok $? "invalid UTF-8 and NUL in TXT values reach the host unchanged"
     ! has_line ';808[2346];'
     ok $? "instance names with invalid UTF-8 or NUL are dropped by the host avahi-daemon"
+
+    t0=$(_lab_now_us)
+    lab_add_ghost ghost; st=$?
+    if (( st == 0 )); then
+        local inst esc
+        inst=$(lab_device_instance ghost); _lab_browse_escape esc "$inst"
+        lab_host_exec avahi-browse -rptk _http._tcp >"$SNAP" 2>&1
+        grep -Fqx "+;lab0;IPv4;$esc;_http._tcp;local" "$SNAP" &&
+            grep -Fqx "+;lab0;IPv6;$esc;_http._tcp;local" "$SNAP" &&
+            [[ $(grep -Fc "Failed to resolve service '$inst' of type '_http._tcp' in domain 'local': Timeout reached" "$SNAP") == 2 ]] &&
+            ! grep -q "^=;[^;]*;[^;]*;$esc;" "$SNAP"
+        st=$?
+    fi
+    ok "$st" "ghost is browsed over IPv4 and IPv6 but never resolves: Timeout reached ($(ms_since "$t0") ms)"
+    t0=$(_lab_now_us)
+    lab_withdraw ghost; st=$?
+    (( st == 0 )) && { lab_wait_gone ghost; st=$?; }
+    ok "$st" "withdrawn ghost disappears from the host's view ($(ms_since "$t0") ms)"
 
     t0=$(_lab_now_us)
     lab_down
