@@ -96,7 +96,9 @@ case "${1:-}" in
     distcheck=1
     IOTSETUP_SKIP_LAB=1 make -j"$(nproc)" distcheck >distcheck.log 2>&1 || { distcheck=0; status=1; }
     echo "distcheck: $([ $distcheck = 1 ] && echo passed || echo "FAILED, see $build/distcheck.log")"
-    # Totals over every test point, from automake's test-suite.log, plus distcheck.
+    # Totals over every test point, from automake's test-suite.log, plus
+    # distcheck; a build that never got to the tests counts as one failure.
+    [ -f test-suite.log ] || echo "# ERROR: 1" >test-suite.log
     awk -v dc="$distcheck" '/^# (PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):/ { n[$2] += $3 }
          END { printf "%d passed, %d failed, %d skipped\n", n["PASS:"] + n["XFAIL:"] + dc,
                n["FAIL:"] + n["ERROR:"] + n["XPASS:"] + (1 - dc), n["SKIP:"] }' test-suite.log
