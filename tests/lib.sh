@@ -39,3 +39,28 @@ wait_ms() {
     sleep 0.05
   done
 }
+
+# lab_test_begin [EXTRA_CLEANUP]: the start of a lab test. Skips (exit 0)
+# where the lab cannot run (require_lab), sources lab-lib.sh, makes the
+# scratch directory $work, points XDG_CONFIG_HOME into it (no personal
+# configuration in tests) and brings the standard lab up. On EXIT, INT and
+# TERM the function EXTRA_CLEANUP (if given) runs, then lab_down, then $work
+# is removed. If the lab does not come up: "not ok - lab comes up", the plan,
+# exit 1. The caller reports the "lab comes up" success itself.
+lab_test_begin() {
+  LAB_TEST_CLEANUP=${1:-}
+  require_lab
+  # shellcheck source-path=SCRIPTDIR source=lab/lab-lib.sh
+  . "$SRCDIR/tests/lab/lab-lib.sh"
+  work=$(mktemp -d)
+  export XDG_CONFIG_HOME="$work/config"
+  trap lab_test_cleanup EXIT INT TERM
+  if ! lab_up; then not_ok "lab comes up"; tap_done; exit 1; fi
+  trap lab_test_cleanup EXIT INT TERM # lab_up installs its own trap; ours also removes $work
+}
+
+lab_test_cleanup() {
+  if [ -n "${LAB_TEST_CLEANUP:-}" ]; then "$LAB_TEST_CLEANUP"; fi
+  lab_down
+  rm -rf "$work"
+}

@@ -5,17 +5,9 @@
 # come out sanitized; exit codes 0 / 1 / 2 as documented.
 set -u
 . "$(dirname "$0")/../lib.sh"
-require_lab
-. "$SRCDIR/tests/lab/lab-lib.sh"
-
-work=$(mktemp -d)
-export XDG_CONFIG_HOME="$work/config" # no personal configuration in tests
-cleanup() { lab_down; rm -rf "$work"; }
-trap cleanup EXIT INT TERM
+lab_test_begin
+# shellcheck disable=SC2154 # $work: made by lab_test_begin
 export XDG_STATE_HOME="$work/state"
-
-if ! lab_up; then not_ok "lab comes up"; tap_done; exit 1; fi
-trap cleanup EXIT INT TERM # lab_up installs its own trap; ours also removes $work
 ok "lab comes up with $(lab_devices | wc -l) devices"
 lab_add_hostile hostile || not_ok "hostile device added"
 

@@ -195,6 +195,41 @@ def send_all(socks, pkts):
         s6.sendto(p, (MDNS6, PORT, 0, ifindex))
 
 
+def serve(args, live, goodbye, answers, label):
+    """Announce `live` (dict family -> packets) at 0, 1 and 2 s, send it again
+    (rate-limited) for every multicast query from a peer for which
+    answers(data) is true, and send `goodbye` on SIGTERM/SIGINT. `label`
+    ("" or "ghost ") goes into the "up" and "goodbye sent" lines."""
+    socks = open_sockets(args)
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    # Announce at 0, 1 and 2 s (RFC 6762 8.3 asks for at least two).
+    announce = [time.monotonic() + d for d in (0.0, 1.0, 2.0)]
+    last_answer = 0.0
+    print(f"hostile-responder: {label}up", flush=True)
+    while not stop:
+        now = time.monotonic()
+        if announce and now >= announce[0]:
+            announce.pop(0)
+            send_all(socks, live)
+        timeout = max(0.0, announce[0] - now) if announce else 1.0
+        try:
+            ready, _, _ = select.select(socks[:2], [], [], timeout)
+        except InterruptedError:
+            continue
+        for s in ready:
+            data, src = s.recvfrom(9000)
+            if len(data) >= 12 and not data[2] & 0x80 and src[1] == PORT \
+                    and answers(data):
+                if time.monotonic() - last_answer > 0.2:
+                    last_answer = time.monotonic()
+                    send_all(socks, live)
+    send_all(socks, goodbye)
+    print(f"hostile-responder: {label}goodbye sent", flush=True)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ifname", default="lab0")
@@ -219,71 +254,22 @@ def main():
             for t in txt:
                 print(f"    txt={t!r}")
         return 0
-    socks = open_sockets(args)
-    live = {f: packets(args, f, 1) for f in (4, 6)}
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
-    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    # Announce at 0, 1 and 2 s (RFC 6762 8.3 asks for at least two).
-    announce = [time.monotonic() + d for d in (0.0, 1.0, 2.0)]
-    last_answer = 0.0
-    print("hostile-responder: up", flush=True)
-    while not stop:
-        now = time.monotonic()
-        if announce and now >= announce[0]:
-            announce.pop(0)
-            send_all(socks, live)
-        timeout = max(0.0, announce[0] - now) if announce else 1.0
-        try:
-            ready, _, _ = select.select(socks[:2], [], [], timeout)
-        except InterruptedError:
-            continue
-        for s in ready:
-            data, src = s.recvfrom(9000)
-            # Any multicast query from a peer gets everything (rate-limited).
-            if len(data) >= 12 and not data[2] & 0x80 and src[1] == PORT:
-                if time.monotonic() - last_answer > 0.2:
-                    last_answer = time.monotonic()
-                    send_all(socks, live)
-    send_all(socks, {f: packets(args, f, 0) for f in (4, 6)})
-    print("hostile-responder: goodbye sent", flush=True)
-    return 0
+    return serve(args, {f: packets(args, f, 1) for f in (4, 6)},
+                 {f: packets(args, f, 0) for f in (4, 6)},
+                 # Any multicast query from a peer gets everything.
+                 lambda data: True, "")
 
 
 def ghost_main(args):
     if args.describe:
         print(f"ghost: PTR {args.type}.local -> {args.instance!r}, no SRV/TXT/A/AAAA")
         return 0
-    socks = open_sockets(args)
-    live = {f: ghost_packets(args, 1) for f in (4, 6)}
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
-    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    announce = [time.monotonic() + d for d in (0.0, 1.0, 2.0)]
-    last_answer = 0.0
-    print("hostile-responder: ghost up", flush=True)
-    while not stop:
-        now = time.monotonic()
-        if announce and now >= announce[0]:
-            announce.pop(0)
-            send_all(socks, live)
-        timeout = max(0.0, announce[0] - now) if announce else 1.0
-        try:
-            ready, _, _ = select.select(socks[:2], [], [], timeout)
-        except InterruptedError:
-            continue
-        for s in ready:
-            data, src = s.recvfrom(9000)
-            # Only PTR (12) and ANY (255) questions get the PTR; the
-            # resolver's SRV, TXT, A and AAAA questions go unanswered.
-            if len(data) >= 12 and not data[2] & 0x80 and src[1] == PORT:
-                if any(t in (T_PTR, 255) for t in question_types(data)):
-                    if time.monotonic() - last_answer > 0.2:
-                        last_answer = time.monotonic()
-                        send_all(socks, live)
-    send_all(socks, {f: ghost_packets(args, 0) for f in (4, 6)})
-    print("hostile-responder: ghost goodbye sent", flush=True)
-    return 0
+    # Only PTR (12) and ANY (255) questions get the PTR; the resolver's
+    # SRV, TXT, A and AAAA questions go unanswered.
+    return serve(args, {f: ghost_packets(args, 1) for f in (4, 6)},
+                 {f: ghost_packets(args, 0) for f in (4, 6)},
+                 lambda data: any(t in (T_PTR, 255) for t in question_types(data)),
+                 "ghost ")
 
 
 if __name__ == "__main__":

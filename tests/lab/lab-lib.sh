@@ -557,6 +557,18 @@ _lab_dev_check() {
     fi
 }
 
+# _lab_dev_init NAME FAMILY IP4: a new device's directory with its family,
+# ns and ip4 files; fails if the device exists. Sets the caller's locals dir
+# and ns.
+_lab_dev_init() {
+    dir=$(_lab_dev_dir "$1")
+    if [[ -e $dir ]]; then _lab_err "device $1 exists"; return 1; fi
+    ns=$LAB_PREFIX-$1
+    mkdir -p "$dir"
+    printf '%s\n' "$2" >"$dir/family"; printf '%s\n' "$ns" >"$dir/ns"
+    printf '%s\n' "$3" >"$dir/ip4"
+}
+
 # _lab_device_create NAME FAMILY IP4 [isolated]: its namespace, link,
 # daemon(s). Does not wait for publication; a printer still needs
 # _lab_printer_finish.
@@ -565,12 +577,8 @@ _lab_device_create() {
     if ! declare -F "_lab_family_$fam" >/dev/null; then
         _lab_err "unknown family '$fam' (shelly homekit matter esphome camera printer generic)"; return 1
     fi
-    dir=$(_lab_dev_dir "$name")
-    if [[ -e $dir ]]; then _lab_err "device $name exists"; return 1; fi
-    ns=$LAB_PREFIX-$name
+    _lab_dev_init "$name" "$fam" "$ip" || return 1
     mkdir -p "$dir/services"
-    printf '%s\n' "$fam" >"$dir/family"; printf '%s\n' "$ns" >"$dir/ns"
-    printf '%s\n' "$ip" >"$dir/ip4"
     "_lab_family_$fam" "$dir" "$name" "$ip" || return 1
     local ll; _lab_ll_from_mac ll "$(cat "$dir/mac")"
     printf '%s\n' "$ll" >"$dir/ip6"
@@ -960,25 +968,36 @@ _lab_hup() {
     kill -HUP "$(cat "$1")"
 }
 
-lab_add_hostile() {
-    local name=${1:-hostile} ip dir ns ll
-    if [[ ! $name =~ ^[a-z0-9][a-z0-9-]{0,15}$ ]]; then
+# _lab_raw_device_setup NAME FAMILY MAC5 HOST_PREFIX: the common part of a
+# device that speaks raw mDNS (hostile-responder.py): checks NAME, takes the
+# next address, writes DIR/family, ns and ip4 (_lab_dev_init), mac
+# (02:MAC5:00:00:00:XX, XX the last octet in hex), host (HOST_PREFIX
+# followed by XX; empty when HOST_PREFIX is empty) and ip6, then creates the
+# namespace and its link. Sets the caller's locals ip, dir, ns and ll (the
+# IPv6 link-local address).
+_lab_raw_device_setup() {
+    local _name=$1 _fam=$2 _mac5=$3 _host=$4
+    if [[ ! $_name =~ ^[a-z0-9][a-z0-9-]{0,15}$ ]]; then
         _lab_err "device name must be [a-z0-9-], at most 16 characters"; return 1
     fi
     ip=$(_lab_next_ip) || return 1
-    dir=$(_lab_dev_dir "$name")
-    if [[ -e $dir ]]; then _lab_err "device $name exists"; return 1; fi
-    ns=$LAB_PREFIX-$name
-    mkdir -p "$dir"
-    printf 'hostile\n' >"$dir/family"; printf '%s\n' "$ns" >"$dir/ns"
-    printf '%s\n' "$ip" >"$dir/ip4"
-    printf '02:66:00:00:00:%s\n' "$(_lab_octet "$ip")" >"$dir/mac"
-    printf 'hostile-plug-%s\n' "$(_lab_octet "$ip")" >"$dir/host"
+    _lab_dev_init "$_name" "$_fam" "$ip" || return 1
+    printf '02:%s:00:00:00:%s\n' "$_mac5" "$(_lab_octet "$ip")" >"$dir/mac"
+    if [[ -n $_host ]]; then
+        printf '%s%s\n' "$_host" "$(_lab_octet "$ip")" >"$dir/host"
+    else
+        : >"$dir/host"
+    fi
     _lab_ll_from_mac ll "$(cat "$dir/mac")"; printf '%s\n' "$ll" >"$dir/ip6"
-    printf "%s\n" "_http._tcp 80" "_http._tcp 8080" "_http._tcp 8081" "_http._tcp 8085" \
-        "_http._tcp 8087" "_http._tcp 8088" "_hap._tcp 5001" >"$dir/expect"
     _lab_ns_add "$ns" || return 1
     _lab_link "$ns" "$ip" "$(cat "$dir/mac")" || return 1
+}
+
+lab_add_hostile() {
+    local name=${1:-hostile} ip dir ns ll
+    _lab_raw_device_setup "$name" hostile 66 hostile-plug- || return 1
+    printf "%s\n" "_http._tcp 80" "_http._tcp 8080" "_http._tcp 8081" "_http._tcp 8085" \
+        "_http._tcp 8087" "_http._tcp 8088" "_hap._tcp 5001" >"$dir/expect"
     _lab_spawn "dev:$name:responder" "$dir/responder.log" \
         ip netns exec "$ns" /usr/bin/python3 "$LAB_LIB_DIR/hostile-responder.py" \
         --ifname lab0 --ipv4 "$ip" --ipv6 "$ll" --host "$(cat "$dir/host")"
@@ -1004,25 +1023,12 @@ _lab_browse_escape() {
 
 lab_add_ghost() {
     local name=${1:-ghost} ip dir ns ll inst esc
-    if [[ ! $name =~ ^[a-z0-9][a-z0-9-]{0,15}$ ]]; then
-        _lab_err "device name must be [a-z0-9-], at most 16 characters"; return 1
-    fi
-    ip=$(_lab_next_ip) || return 1
-    dir=$(_lab_dev_dir "$name")
-    if [[ -e $dir ]]; then _lab_err "device $name exists"; return 1; fi
-    ns=$LAB_PREFIX-$name
-    mkdir -p "$dir"
-    printf 'ghost\n' >"$dir/family"; printf '%s\n' "$ns" >"$dir/ns"
-    printf '%s\n' "$ip" >"$dir/ip4"
-    printf '02:67:00:00:00:%s\n' "$(_lab_octet "$ip")" >"$dir/mac"
-    : >"$dir/host"   # no host name: nothing is published but the PTR
-    _lab_ll_from_mac ll "$(cat "$dir/mac")"; printf '%s\n' "$ll" >"$dir/ip6"
+    # No host name (empty DIR/host): nothing is published but the PTR.
+    _lab_raw_device_setup "$name" ghost 67 '' || return 1
     inst="Ghost Plug $(_lab_octet "$ip")"
     printf '%s\n' "$inst" >"$dir/instance"
     _lab_browse_escape esc "$inst"; printf '%s\n' "$esc" >"$dir/ghost"
     printf '_http._tcp 0\n' >"$dir/expect"
-    _lab_ns_add "$ns" || return 1
-    _lab_link "$ns" "$ip" "$(cat "$dir/mac")" || return 1
     _lab_spawn "dev:$name:responder" "$dir/responder.log" \
         ip netns exec "$ns" /usr/bin/python3 "$LAB_LIB_DIR/hostile-responder.py" \
         --ghost --ifname lab0 --ipv4 "$ip" --ipv6 "$ll" --instance "$inst" --type _http._tcp

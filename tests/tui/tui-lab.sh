@@ -7,22 +7,11 @@
 # and back works; quitting and signals restore the terminal.
 set -u
 . "$(dirname "$0")/../lib.sh"
-require_lab
-. "$SRCDIR/tests/lab/lab-lib.sh"
 
-work=$(mktemp -d)
-export XDG_CONFIG_HOME="$work/config" # no personal configuration in tests
-sock="$work/tmux.sock"
-tm() { tmux -S "$sock" "$@"; }
-cleanup() {
-  tm kill-server 2>/dev/null
-  lab_down
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-if ! lab_up; then not_ok "lab comes up"; tap_done; exit 1; fi
-trap cleanup EXIT INT TERM
+# shellcheck disable=SC2154 # $work: made by lab_test_begin
+tm() { tmux -S "$work/tmux.sock" "$@"; }
+tm_cleanup() { tm kill-server 2>/dev/null; }
+lab_test_begin tm_cleanup
 ok "lab comes up"
 
 screen() { tm capture-pane -p -t iot; }
