@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * iotsetup: argument parsing and dispatch. With no command it starts the
- * interactive assistant; commands (scan, …) run headless on the same core.
+ * interactive assistant; commands (scan, qr, …) run headless on the same core.
  */
 #include "config.h"
 
@@ -28,6 +28,7 @@ commands_description (void)
   return _("Commands:\n"
            "  (none)      start the interactive assistant\n"
            "  scan        find devices and list them (--json for scripts)\n"
+           "  qr TEXT     show TEXT as a QR code (--svg, --png: save it)\n"
            "\n"
            "Run “iotsetup COMMAND --help” for a command's options.");
 }
@@ -75,6 +76,8 @@ main (int argc, char **argv)
     return ui_app_run (g_steal_pointer (&config), iot_wizard_main);
   if (strcmp (argv[1], "scan") == 0)
     return iot_cli_scan (g_steal_pointer (&config), argc - 1, argv + 1);
+  if (strcmp (argv[1], "qr") == 0)
+    return iot_cli_qr (g_steal_pointer (&config), argc - 1, argv + 1);
 
   g_printerr (_("iotsetup: unknown command “%s”. Run “iotsetup --help”.\n"), argv[1]);
   return IOT_EXIT_ERROR;

@@ -15,3 +15,4 @@ enum
 };
 
 int iot_cli_scan (IotConfig *config, int argc, char **argv);
+int iot_cli_qr (IotConfig *config, int argc, char **argv);

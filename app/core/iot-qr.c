@@ -108,8 +108,8 @@ iot_qr_new (const char *text, int max_modules, GError **error)
       QRcode_free (code);
     }
   g_set_error (error, IOT_QR_ERROR, IOT_QR_ERROR_TOO_BIG,
-               _("The QR code does not fit: it needs at least %d×%d modules plus its margin, "
-                 "and there is room for %d×%d."),
+               _("The QR code does not fit: it needs at least %dx%d modules plus its margin, "
+                 "and there is room for %dx%d."),
                smallest, smallest, max_modules, max_modules);
   return NULL;
 }
