@@ -109,6 +109,11 @@ ui_term_resize (void)
   struct winsize ws;
   if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
     resize_term (ws.ws_row, ws.ws_col);
+  /* The terminal may have reflowed or cleared its contents on the resize
+   * (tmux does), so what curses believes is on screen is stale; sending only
+   * the differences would leave old cells behind (in a QR code, wrong
+   * modules). Repaint everything on the next refresh. */
+  clearok (curscr, TRUE);
 }
 
 gboolean
