@@ -191,8 +191,10 @@ iot_cli_qr (IotConfig *config, int argc, char **argv)
           return IOT_EXIT_ERROR;
         }
       g_autofree char *svg = svg_path ? iot_qr_to_svg (qr, IOT_QR_QUIET_ZONE) : NULL;
-      g_autoptr (GBytes) png = png_path ? iot_qr_to_png (qr, IOT_QR_QUIET_ZONE, scale, &error) : NULL;
-      if ((png_path && png == NULL) || (svg && !write_output (svg_path, svg, strlen (svg), &error)) ||
+      g_autoptr (GBytes) png =
+          png_path ? iot_qr_to_png (qr, IOT_QR_QUIET_ZONE, scale, &error) : NULL;
+      if ((png_path && png == NULL) ||
+          (svg && !write_output (svg_path, svg, strlen (svg), &error)) ||
           (png && !write_output (png_path, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
                                  &error)))
         {

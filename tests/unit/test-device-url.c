@@ -64,7 +64,8 @@ test_http (void)
   expect ("_https._tcp", 8443, NULL, "https://198.18.0.10:8443/");
   expect ("_http._tcp", 443, NULL, "http://198.18.0.10:443/");
   expect ("_http._tcp", 80, ITEMS ("path=/"), "http://198.18.0.10/");
-  expect ("_http._tcp", 80, ITEMS ("path=/admin/index.html"), "http://198.18.0.10/admin/index.html");
+  expect ("_http._tcp", 80, ITEMS ("path=/admin/index.html"),
+          "http://198.18.0.10/admin/index.html");
   expect ("_http._tcp", 80, ITEMS ("path=setup"), "http://198.18.0.10/setup");
   expect ("_http._tcp", 80, ITEMS ("path=/a?b=c&d=%2F"), "http://198.18.0.10/a?b=c&d=%2F");
   expect ("_http._tcp", 80, ITEMS ("PATH=/upper-case-key"), "http://198.18.0.10/upper-case-key");
@@ -78,7 +79,8 @@ test_hostile_path (void)
 {
   /* Spaces, quotes, '#', backslash, escapes, non-ASCII and stray '%' are
    * escaped; nothing can change the host. */
-  expect ("_http._tcp", 80, ITEMS ("path=/a b\"<x>#frag"), "http://198.18.0.10/a%20b%22%3Cx%3E%23frag");
+  expect ("_http._tcp", 80, ITEMS ("path=/a b\"<x>#frag"),
+          "http://198.18.0.10/a%20b%22%3Cx%3E%23frag");
   expect ("_http._tcp", 80, ITEMS ("path=/\x1b[2J\x07"), "http://198.18.0.10/%1B%5B2J%07");
   expect ("_http._tcp", 80, ITEMS ("path=/Küche"), "http://198.18.0.10/K%C3%BCche");
   expect ("_http._tcp", 80, ITEMS ("path=/\\evil.example"), "http://198.18.0.10/%5Cevil.example");
