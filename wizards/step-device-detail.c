@@ -8,9 +8,11 @@
 
 #include "steps.h"
 
+#include "app/core/iot-device-url.h"
 #include "app/core/iot-sanitize.h"
 #include "app/core/iot-session.h"
 #include "app/core/iot-width.h"
+#include "app/ui/ui-keys.h"
 #include "app/ui/ui.h"
 
 #include <glib/gi18n.h>
@@ -73,6 +75,11 @@ build_lines (const IotDevice *dev)
   if (dev->is_new)
     add_line (lines, "%s", _("This computer has not seen this device before."));
   add_line (lines, _("First seen: %s   Last seen: %s"), first, last);
+  g_autofree char *url = iot_device_dup_admin_url (dev);
+  if (url)
+    /* Translators: a web address, then the key that shows it as a QR code. */
+    add_line (lines, _("Settings page: %s (press %s for a QR code)"), url,
+              ui_keys_label (IOT_ACTION_QR_CODE));
   add_line (lines, "%s", "");
 
   g_autoptr (GPtrArray) addrs = iot_device_dup_addresses (dev);
@@ -166,6 +173,9 @@ detail_action (IotWizard *w, gpointer data, IotAction action)
     case IOT_ACTION_END:
       d->scroll = d->max_scroll;
       break;
+    case IOT_ACTION_QR_CODE:
+      iot_wizard_set_next (w, "show-qr");
+      return IOT_STEP_NEXT;
     case IOT_ACTION_BACK:
       return IOT_STEP_BACK;
     case IOT_ACTION_QUIT:
@@ -178,7 +188,7 @@ detail_action (IotWizard *w, gpointer data, IotAction action)
 }
 
 static const IotAction detail_bar[] = {
-  IOT_ACTION_HELP, IOT_ACTION_BACK, IOT_ACTION_QUIT, IOT_ACTION_NONE,
+  IOT_ACTION_HELP, IOT_ACTION_QR_CODE, IOT_ACTION_BACK, IOT_ACTION_QUIT, IOT_ACTION_NONE,
 };
 
 const IotStepClass iot_step_device_detail = {

@@ -7,6 +7,8 @@
 
 extern const IotStepClass iot_step_devices;
 extern const IotStepClass iot_step_device_detail;
+extern const IotStepClass iot_step_show_qr;
 
-/* The interactive assistant: the live device list, then a device. */
+/* The interactive assistant: the live device list, then a device, and its
+ * settings page as a QR code. */
 extern const IotStepClass *const iot_wizard_main[];

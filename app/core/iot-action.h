@@ -17,6 +17,7 @@
   X (HOME, "home", N_ ("First item"))                                                     \
   X (END, "end", N_ ("Last item"))                                                        \
   X (OPEN, "open", N_ ("Details"))                                                        \
+  X (QR_CODE, "qr-code", N_ ("QR code"))                                                  \
   X (BACK, "back", N_ ("Back"))                                                           \
   X (HELP, "help", N_ ("Help"))                                                           \
   X (REDRAW, "redraw", N_ ("Redraw the screen"))                                          \

@@ -34,6 +34,8 @@ static const Binding bindings[] = {
   { '\r', FALSE, N_ ("Enter"), IOT_ACTION_OPEN },
   { KEY_ENTER, TRUE, N_ ("Enter"), IOT_ACTION_OPEN },
   { KEY_RIGHT, TRUE, N_ ("Right"), IOT_ACTION_OPEN },
+  /* "c" for code: "q" quits, and "r" is kept for a future rescan. */
+  { 'c', FALSE, "c", IOT_ACTION_QR_CODE },
   { 27, FALSE, N_ ("Esc"), IOT_ACTION_BACK },
   { KEY_LEFT, TRUE, N_ ("Left"), IOT_ACTION_BACK },
   { KEY_BACKSPACE, TRUE, N_ ("Backspace"), IOT_ACTION_BACK },

@@ -27,7 +27,15 @@ struct _IotUi
 };
 
 static attr_t styles[UI_N_STYLES];
+static gboolean has_color;
 static IotUi the_ui;
+
+/* Colour pairs 1-6 are the frame's; 7 and 8 are the QR code's. */
+enum
+{
+  PAIR_QR_LIGHT = 7,
+  PAIR_QR_DARK = 8,
+};
 
 void
 ui_screen_init_styles (gboolean color)
@@ -43,6 +51,14 @@ ui_screen_init_styles (gboolean color)
   styles[UI_STYLE_ERROR] = A_BOLD | A_REVERSE;
   styles[UI_STYLE_BAR_KEY] = A_BOLD;
   styles[UI_STYLE_BAR_LABEL] = A_REVERSE;
+  /* Without colour a QR code has only the terminal's own two shades. Light
+   * modules in reverse video come out light on a terminal with light text on
+   * a dark background, the usual case for one without colour (consoles,
+   * serial terminals); on a dark-on-light one the code is inverted, which
+   * most phone cameras still read. */
+  styles[UI_STYLE_QR_LIGHT] = A_REVERSE;
+  styles[UI_STYLE_QR_DARK] = A_NORMAL;
+  has_color = color;
   if (!color)
     return;
   init_pair (1, COLOR_WHITE, COLOR_BLUE);
@@ -57,6 +73,18 @@ ui_screen_init_styles (gboolean color)
   styles[UI_STYLE_WARN] = COLOR_PAIR (4) | A_BOLD;
   styles[UI_STYLE_ERROR] = COLOR_PAIR (5) | A_BOLD;
   styles[UI_STYLE_BAR_LABEL] = COLOR_PAIR (6);
+  /* A QR code in explicit black and white, never the default colours, so
+   * it is dark on light, as scanners expect, on any theme. */
+  init_pair (PAIR_QR_LIGHT, COLOR_BLACK, COLOR_WHITE);
+  init_pair (PAIR_QR_DARK, COLOR_WHITE, COLOR_BLACK);
+  styles[UI_STYLE_QR_LIGHT] = COLOR_PAIR (PAIR_QR_LIGHT);
+  styles[UI_STYLE_QR_DARK] = COLOR_PAIR (PAIR_QR_DARK);
+}
+
+gboolean
+ui_screen_has_color (void)
+{
+  return has_color;
 }
 
 /* Draws @utf8 at screen position (@y, @x), clipped to @width cells. */

@@ -12,6 +12,7 @@
 #define UI_MIN_ROWS 6
 
 void ui_screen_init_styles (gboolean color);
+gboolean ui_screen_has_color (void);
 IotUi *ui_screen_begin (const char *title);
 void ui_screen_end (IotUi *ui, const IotAction *bar, gboolean show_help);
 gboolean ui_screen_too_small (void);

@@ -19,6 +19,8 @@ typedef enum
   UI_STYLE_ERROR,
   UI_STYLE_BAR_KEY,
   UI_STYLE_BAR_LABEL,
+  UI_STYLE_QR_LIGHT, /* QR code: light modules, and the glyphs' background */
+  UI_STYLE_QR_DARK,  /* QR code: dark modules drawn as blank cells */
   UI_N_STYLES
 } UiStyle;
 

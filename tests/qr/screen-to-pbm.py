@@ -8,8 +8,11 @@
 # other. Cells: ▀ ▄ █ and space are two modules high (half blocks), or with
 # --two-chars every two cells are one module ('#' is ink). Everything beyond
 # what was printed, and a --border around the screen, is the theme's
-# background: a code must bring its own quiet zone. On stderr: the symbol's
-# size in modules and how many rings of light modules surround it.
+# background: a code must bring its own quiet zone. --rows FIRST:LAST keeps
+# only those screen rows (a TUI screen has a title and text around the code);
+# module pairs start at the first cell that has a colour or reverse video of
+# its own (the TUI centres the code). On stderr: the symbol's size in modules
+# and how many rings of light modules surround it.
 import argparse
 import re
 import sys
@@ -18,12 +21,20 @@ DARK, LIGHT = 1, 0
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
+class Other:
+    """A colour that is neither black nor white: fine around the code (a
+    title bar), an error in it."""
+
+    def __init__(self, what, index):
+        self.name = f"{what} colour {index}"
+
+
 def colour_of(index, what):
     if index in (0, 8):
         return DARK
     if index in (7, 15):
         return LIGHT
-    sys.exit(f"screen-to-pbm: unexpected {what} colour {index}")
+    return Other(what, index)
 
 
 def parse_sgr(params, state):
@@ -60,47 +71,71 @@ def parse_sgr(params, state):
         i += 1
 
 
-def cells(screen):
-    """Yields rows of (char, fg, bg) with fg/bg None for the default."""
+REVERSED = "reversed"  # the default colour of the other kind
+
+
+def cells(screen, rows=None):
+    """Rows of (char, fg, bg, own), fg/bg None for the default or REVERSED
+    for the other default; own: the cell has a colour or reverse video."""
     state = [None, None, False]  # tmux carries attributes from line to line
+    out = []
     for line in screen.split("\n"):
         row, pos = [], 0
+
+        def add(text):
+            fg, bg, rev = state
+            own = fg is not None or bg is not None or rev
+            if rev:
+                fg, bg = (REVERSED if bg is None else bg), (REVERSED if fg is None else fg)
+            row.extend((ch, fg, bg, own) for ch in text)
+
         for m in SGR.finditer(line):
-            for ch in line[pos:m.start()]:
-                fg, bg = (state[1], state[0]) if state[2] else (state[0], state[1])
-                row.append((ch, fg, bg))
+            add(line[pos:m.start()])
             parse_sgr(m.group(1), state)
             pos = m.end()
-        for ch in line[pos:]:
-            fg, bg = (state[1], state[0]) if state[2] else (state[0], state[1])
-            row.append((ch, fg, bg))
-        yield row
+        add(line[pos:])
+        out.append(row)
+    if rows:
+        first, last = rows
+        out = out[first:last + 1]
+    return out
 
 
-def modules(screen, theme, two_chars):
+def modules(screen, theme, two_chars, rows=None):
     default_fg, default_bg = (DARK, LIGHT) if theme == "light" else (LIGHT, DARK)
-    grid = []
-    for row in cells(screen):
+
+    def resolve(c, default, other):
+        if isinstance(c, Other):
+            sys.exit(f"screen-to-pbm: unexpected {c.name} in the code")
+        return default if c is None else other if c is REVERSED else c
+
+    grid, own = [], []
+    rows = cells(screen, rows)
+    origin = min((x for r in rows for x, c in enumerate(r) if c[3]), default=0)
+    for row in rows:
         if two_chars:
-            line = []
-            for x in range(0, len(row) - 1, 2):
-                ch, fg, bg = row[x]
-                fg = default_fg if fg is None else fg
-                bg = default_bg if bg is None else bg
+            line, mine = [], []
+            for x in range(origin % 2, len(row) - 1, 2):
+                ch, fg, bg, o = row[x]
+                fg = resolve(fg, default_fg, default_bg)
+                bg = resolve(bg, default_bg, default_fg)
                 line.append(fg if ch == "#" else bg)
+                mine.append(o)
             grid.append(line)
+            own.append(mine)
             continue
         top, bottom = [], []
-        for ch, fg, bg in row:
-            fg = default_fg if fg is None else fg
-            bg = default_bg if bg is None else bg
+        for ch, fg, bg, _ in row:
+            fg = resolve(fg, default_fg, default_bg)
+            bg = resolve(bg, default_bg, default_fg)
             upper, lower = {"▀": (fg, bg), "▄": (bg, fg), "█": (fg, fg)}.get(ch, (bg, bg))
             top.append(upper)
             bottom.append(lower)
         grid += [top, bottom]
+        own += [[c[3] for c in row]] * 2
     width = max((len(r) for r in grid), default=0)
     bg = LIGHT if theme == "light" else DARK
-    return [r + [bg] * (width - len(r)) for r in grid], bg
+    return [r + [bg] * (width - len(r)) for r in grid], own, bg
 
 
 def main():
@@ -109,17 +144,27 @@ def main():
     ap.add_argument("--two-chars", action="store_true")
     ap.add_argument("--scale", type=int, default=4)
     ap.add_argument("--border", type=int, default=8)
+    ap.add_argument("--rows", help="FIRST:LAST, screen rows counted from 0")
+    ap.add_argument("--ink-theme", choices=("light", "dark"), default="light",
+                    help="the theme on which the symbol is dark on light, to find it")
     a = ap.parse_args()
+    rows = tuple(int(v) for v in a.rows.split(":")) if a.rows else None
     screen = sys.stdin.read()
-    grid, bg = modules(screen, a.theme, a.two_chars)
+    grid, own, bg = modules(screen, a.theme, a.two_chars, rows)
     h, w = len(grid), len(grid[0]) if grid else 0
 
     def at(x, y):
         return grid[y][x] if 0 <= y < h and 0 <= x < w else bg
 
-    # The symbol is where the ink is when the page is white.
-    ink, _ = modules(screen, "light", a.two_chars)
-    dark = [(x, y) for y, r in enumerate(ink) for x, v in enumerate(r) if v == DARK]
+    # The symbol is where the ink is on a theme that shows it dark on light,
+    # inside the cells the program gave colours or reverse video of their own
+    # (the code and its quiet zone) if it did.
+    ink, _, _ = modules(screen, a.ink_theme, a.two_chars, rows)
+    mine = [(x, y) for y, r in enumerate(own) for x, o in enumerate(r) if o]
+    box = (min(x for x, _ in mine), max(x for x, _ in mine),
+           min(y for _, y in mine), max(y for _, y in mine)) if mine else (0, w, 0, h)
+    dark = [(x, y) for y, r in enumerate(ink) for x, v in enumerate(r)
+            if v == DARK and box[0] <= x <= box[1] and box[2] <= y <= box[3]]
     if dark:
         x0, x1 = min(x for x, _ in dark), max(x for x, _ in dark)
         y0, y1 = min(y for _, y in dark), max(y for _, y in dark)

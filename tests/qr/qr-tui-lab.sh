@@ -1,0 +1,133 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The QR screen of the real assistant, in tmux inside the lab: from a
+# device's details, "c" shows its settings page as a QR code; the captured
+# screen, rebuilt as an image on a light and a dark theme, decodes with
+# zbarimg to exactly the address built from the device's own IPv4 address
+# (the printer's adminurl, the Shelly's http service). Esc goes back; a
+# window too small says so instead of drawing; LANG=C and a terminal without
+# colour get two cells a module. Needs root for the lab; skips otherwise.
+set -u
+. "$(dirname "$0")/../lib.sh"
+for tool in tmux zbarimg; do
+  command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
+done
+
+# shellcheck disable=SC2154 # $work: made by lab_test_begin
+# A server (socket) per start, so one shutting down never meets the next.
+run=0
+tm() { tmux -S "$work/tmux-$run.sock" "$@"; }
+tm_cleanup() { tm kill-server 2>/dev/null; }
+lab_test_begin tm_cleanup
+ok "lab comes up"
+
+zbar_opts=(--raw -q)
+zbarimg --help 2>&1 | grep -q -- --nodbus && zbar_opts+=(--nodbus)
+
+screen() { tm capture-pane -p -t iot; }
+on_screen() { screen | grep -qF -- "$1"; }
+not_on_screen() { ! on_screen "$1"; }
+
+# start_tui ENV...: the assistant in a fresh 100x40 pane in the lab's host
+# namespace, with extra environment ENV.
+start_tui() {
+  tm kill-server 2>/dev/null
+  run=$((run + 1))
+  tm -f /dev/null new-session -d -s iot -x 100 -y 40 \
+    "env TERM=screen-256color LANG=C.UTF-8 $* XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN'; echo EXIT=\$?; sleep 3600"
+}
+
+# open_device HOST: from the list, opens the device whose details name HOST.
+open_device() {
+  tm send-keys -t iot Home
+  for _ in $(seq 1 12); do
+    tm send-keys -t iot Enter
+    if wait_ms 1000 on_screen "Host name: $1.local"; then return 0; fi
+    tm send-keys -t iot Escape
+    wait_ms 1000 on_screen "Devices on your network"
+    tm send-keys -t iot Down
+  done
+  return 1
+}
+
+# decodes NAME URL THEME [OPTION...]: the QR screen, captured now, seen on
+# THEME, decodes to exactly URL with a quiet zone of 4 modules or more. The
+# code's rows lie between the line above it and the address below it.
+decodes() {
+  local name=$1 url=$2 theme=$3 first last
+  shift 3
+  tm capture-pane -p -e -N -t iot >"$work/$name.screen"
+  tm capture-pane -p -t iot >"$work/$name.text"
+  first=$(grep -n -m1 "Scan the code" "$work/$name.text" | cut -d: -f1)
+  last=$(awk -v f="${first:-0}" -v u="$url" 'NR > f && index($0, u) { print NR; exit }' "$work/$name.text")
+  [ -n "$first" ] && [ -n "$last" ] || return 1
+  # grep -n counts from 1: the code is on rows first .. last-2 counted from 0.
+  "$PYTHON3" "$SRCDIR/tests/qr/screen-to-pbm.py" --theme "$theme" --rows "$first:$((last - 2))" "$@" \
+    <"$work/$name.screen" >"$work/$name.$theme.pbm" 2>"$work/$name.$theme.info" || return 1
+  zbarimg "${zbar_opts[@]}" "$work/$name.$theme.pbm" >"$work/$name.$theme.out" 2>/dev/null
+  printf '%s\n' "$url" >"$work/$name.want"
+  local info quiet
+  info=$(cat "$work/$name.$theme.info")
+  quiet=${info##*quiet=}
+  diag "$name on a $theme theme: $info, decoded: $(tr '\n' '|' <"$work/$name.$theme.out")"
+  cmp -s "$work/$name.want" "$work/$name.$theme.out" && [ "$quiet" -ge 4 ]
+}
+
+printer=$(lab_device_host printer) shelly=$(lab_device_host shelly)
+printer_url="https://$(lab_device_ip printer):8631/" # its adminurl, on its IPv4 address
+shelly_url="http://$(lab_device_ip shelly)/"
+
+start_tui
+check "the printer shows up" wait_ms 15000 on_screen "Printer"
+check "the printer's details open" open_device "$printer"
+check "details name the settings page and the key" \
+  on_screen "Settings page: $printer_url (press c for a QR code)"
+check "the function bar offers the QR code" on_screen "c QR code"
+tm send-keys -t iot c
+check "c opens the QR screen" wait_ms 3000 on_screen "Settings page QR code"
+check "the address is printed under the code" on_screen "$printer_url"
+check "printer: half blocks on screen" eval 'screen | grep -q "[▀▄█]"'
+check "printer: decodes exactly on a light theme" decodes printer "$printer_url" light
+check "printer: decodes exactly on a dark theme" decodes printer "$printer_url" dark
+
+# Too small: a message with the size needed, no code; back to normal after.
+tm resize-window -t iot -x 40 -y 15
+check "40x15: says the window is too small" wait_ms 3000 on_screen "The window is too small"
+check "40x15: no code drawn" eval '! screen | grep -q "[▀▄█]"'
+diag "40x15 shows: $(screen | tr -s ' \n' ' ')"
+tm resize-window -t iot -x 100 -y 40
+check "100x40 again: the code is back and decodes" wait_ms 3000 decodes printer-again "$printer_url" dark
+
+tm send-keys -t iot Escape
+check "Esc goes back to the details" wait_ms 3000 on_screen "Host name: $printer.local"
+tm send-keys -t iot Escape
+wait_ms 3000 on_screen "Devices on your network"
+check "the Shelly's details open" open_device "$shelly"
+tm send-keys -t iot c
+check "Shelly: QR screen" wait_ms 3000 on_screen "$shelly_url"
+check "Shelly: decodes exactly on a dark theme" decodes shelly "$shelly_url" dark
+tm send-keys -t iot q
+check "q quits from the QR screen with status 0" wait_ms 3000 on_screen "EXIT=0"
+
+# LANG=C: two cells a module in black and white colour pairs.
+start_tui LANG=C LC_ALL=C
+wait_ms 15000 on_screen "Printer" && open_device "$printer" && tm send-keys -t iot c
+check "LANG=C: QR screen" wait_ms 3000 on_screen "$printer_url"
+check "LANG=C: no half blocks" eval '! screen | grep -q "[▀▄█]"'
+check "LANG=C: decodes exactly on a light theme" decodes c-light "$printer_url" light --two-chars
+check "LANG=C: decodes exactly on a dark theme" decodes c-dark "$printer_url" dark --two-chars
+tm send-keys -t iot q
+
+# No colour (ui.color = false): two cells a module, light ones in reverse
+# video, which reads right on the usual light-on-dark terminal.
+mkdir -p "$XDG_CONFIG_HOME/iotsetup"
+printf 'ui = { color = false; };\n' >"$XDG_CONFIG_HOME/iotsetup/iotsetup.conf"
+start_tui
+wait_ms 15000 on_screen "Printer" && open_device "$printer" && tm send-keys -t iot c
+check "no colour: QR screen" wait_ms 3000 on_screen "$printer_url"
+check "no colour: decodes exactly on a dark theme" \
+  decodes mono "$printer_url" dark --two-chars --ink-theme dark
+tm send-keys -t iot q
+rm -f "$XDG_CONFIG_HOME/iotsetup/iotsetup.conf"
+
+tap_done
