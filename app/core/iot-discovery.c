@@ -25,6 +25,18 @@
 #define MAX_RECORDS 4096
 #define MAX_BROWSERS 256
 
+/* Why discovery is not running. Kept as a reason rather than a sentence, and
+ * put into words only when asked for, so the message follows a change of
+ * language (iot-language.c) on the next redraw. */
+typedef enum
+{
+  PROBLEM_NONE,
+  PROBLEM_NO_DAEMON,
+  PROBLEM_DAEMON_STOPPED,
+  PROBLEM_FAILED,
+  PROBLEM_NO_BUS,
+} Problem;
+
 typedef struct
 {
   IotDiscovery *discovery;
@@ -61,7 +73,9 @@ struct _IotDiscovery
   GPtrArray *browsers;    /* Browser* */
   GHashTable *resolvers;  /* record key → Resolver* */
   IotDiscoveryState state;
-  char *error;
+  Problem problem;
+  char *problem_detail; /* Avahi's own (untranslated) error text */
+  char *error;          /* the problem in words, as last handed out */
   gboolean complete;
   gboolean recovering; /* reconnected after the daemon went away */
   guint reconnect_source;
@@ -115,10 +129,11 @@ browser_free (gpointer p)
 }
 
 static void
-set_state (IotDiscovery *d, IotDiscoveryState state, const char *error)
+set_state (IotDiscovery *d, IotDiscoveryState state, Problem problem, const char *detail)
 {
-  g_free (d->error);
-  d->error = g_strdup (error);
+  d->problem = problem;
+  g_free (d->problem_detail);
+  d->problem_detail = g_strdup (detail);
   if (d->state == state)
     return;
   d->state = state;
@@ -380,14 +395,12 @@ client_cb (AvahiClient *c, AvahiClientState state, void *userdata)
     case AVAHI_CLIENT_S_COLLISION:
       if (d->state != IOT_DISCOVERY_RUNNING)
         {
-          set_state (d, IOT_DISCOVERY_RUNNING, NULL);
+          set_state (d, IOT_DISCOVERY_RUNNING, PROBLEM_NONE, NULL);
           start_browsing (d);
         }
       break;
     case AVAHI_CLIENT_CONNECTING:
-      set_state (d, IOT_DISCOVERY_NO_DAEMON,
-                 _("The Avahi daemon is not running, so devices cannot be found. "
-                   "Start it with: sudo systemctl start avahi-daemon"));
+      set_state (d, IOT_DISCOVERY_NO_DAEMON, PROBLEM_NO_DAEMON, NULL);
       break;
     case AVAHI_CLIENT_FAILURE:
       if (avahi_client_errno (c) == AVAHI_ERR_DISCONNECTED)
@@ -395,16 +408,14 @@ client_cb (AvahiClient *c, AvahiClientState state, void *userdata)
           /* Keep what we know, but have it confirmed by the new daemon. */
           iot_registry_mark_stale (d->registry);
           d->recovering = TRUE;
-          set_state (d, IOT_DISCOVERY_NO_DAEMON,
-                     _("The Avahi daemon stopped. Waiting for it to come back…"));
+          set_state (d, IOT_DISCOVERY_NO_DAEMON, PROBLEM_DAEMON_STOPPED, NULL);
           /* Do not free the client from inside its own callback. */
           schedule_reconnect (d, 0);
         }
       else
         {
-          g_autofree char *msg = g_strdup_printf (_("Device discovery failed: %s"),
-                                                  avahi_strerror (avahi_client_errno (c)));
-          set_state (d, IOT_DISCOVERY_FAILED, msg);
+          set_state (d, IOT_DISCOVERY_FAILED, PROBLEM_FAILED,
+                     avahi_strerror (avahi_client_errno (c)));
           schedule_reconnect (d, RECONNECT_DELAY_S);
         }
       break;
@@ -420,12 +431,8 @@ discovery_connect (IotDiscovery *d)
   if (c == NULL)
     {
       /* Typically no D-Bus system bus at all. Try again later. */
-      g_autofree char *msg = g_strdup_printf (
-          _("Cannot reach the Avahi daemon (%s). Is D-Bus running? "
-            "Start it with: sudo systemctl start dbus avahi-daemon"),
-          avahi_strerror (err));
       d->client = NULL;
-      set_state (d, IOT_DISCOVERY_FAILED, msg);
+      set_state (d, IOT_DISCOVERY_FAILED, PROBLEM_NO_BUS, avahi_strerror (err));
       schedule_reconnect (d, RECONNECT_DELAY_S);
       return;
     }
@@ -474,6 +481,7 @@ iot_discovery_free (IotDiscovery *d)
   g_ptr_array_unref (d->browsers);
   avahi_glib_poll_free (d->poll);
   g_strfreev (d->types);
+  g_free (d->problem_detail);
   g_free (d->error);
   g_free (d);
 }
@@ -484,10 +492,39 @@ iot_discovery_get_state (IotDiscovery *d)
   return d->state;
 }
 
-/* Returns: (nullable): a translated explanation of the current state. */
+static char *
+problem_text (Problem problem, const char *detail)
+{
+  switch (problem)
+    {
+    case PROBLEM_NONE:
+      return NULL;
+    case PROBLEM_NO_DAEMON:
+      return g_strdup (_("The Avahi daemon is not running, so devices cannot be found. "
+                         "Start it with: sudo systemctl start avahi-daemon"));
+    case PROBLEM_DAEMON_STOPPED:
+      return g_strdup (_("The Avahi daemon stopped. Waiting for it to come back…"));
+    case PROBLEM_FAILED:
+      return g_strdup_printf (_("Device discovery failed: %s"), detail);
+    case PROBLEM_NO_BUS:
+      return g_strdup_printf (_("Cannot reach the Avahi daemon (%s). Is D-Bus running? "
+                                "Start it with: sudo systemctl start dbus avahi-daemon"),
+                              detail);
+    }
+  g_return_val_if_reached (NULL);
+}
+
+/* Returns: (nullable): a translated explanation of the current state, in the
+ * language in use now; valid until the state or the language changes. */
 const char *
 iot_discovery_get_error (IotDiscovery *d)
 {
+  g_autofree char *text = problem_text (d->problem, d->problem_detail);
+  if (g_strcmp0 (text, d->error) != 0)
+    {
+      g_free (d->error);
+      d->error = g_steal_pointer (&text);
+    }
   return d->error;
 }
 
