@@ -31,7 +31,10 @@ typedef struct
 static Columns
 layout (int cols, gboolean narrow)
 {
-  Columns c = { .badge = 5, .services = narrow ? 0 : 9 };
+  /* The badge column holds the translated badge ("NEW" is 3 cells, "НОВ."
+   * and "新規" 4) between a space on each side, so it never runs into the
+   * name. */
+  Columns c = { .badge = CLAMP (iot_width (_("NEW")) + 2, 5, 10), .services = narrow ? 0 : 9 };
   int rest = cols - c.badge - c.services;
   c.address = narrow ? 0 : CLAMP (rest / 3, 15, 42);
   c.kind = narrow ? 0 : CLAMP (rest / 4, 10, 28);
@@ -105,7 +108,7 @@ draw_row (IotUi *ui, int row, int index, gboolean selected, gpointer data)
 
   if (dev->is_new)
     /* Translators: badge for a device this computer has never seen before; keep it short. */
-    ui_text (ui, row, x + 1, rc->cols.badge - 1, selected ? style : UI_STYLE_BADGE, _("NEW"));
+    ui_text (ui, row, x + 1, rc->cols.badge - 2, selected ? style : UI_STYLE_BADGE, _("NEW"));
   x += rc->cols.badge;
 
   g_autofree char *name = iot_device_dup_display_name (dev);
@@ -225,6 +228,9 @@ devices_action (IotWizard *w, gpointer data, IotAction action)
         return IOT_STEP_STAY;
       iot_session_select (session, d->selected_id);
       return IOT_STEP_NEXT;
+    case IOT_ACTION_LANGUAGE:
+      iot_wizard_set_next (w, "language");
+      return IOT_STEP_NEXT;
     case IOT_ACTION_QUIT:
       return IOT_STEP_QUIT;
     default:
@@ -233,7 +239,7 @@ devices_action (IotWizard *w, gpointer data, IotAction action)
 }
 
 static const IotAction devices_bar[] = {
-  IOT_ACTION_HELP, IOT_ACTION_OPEN, IOT_ACTION_QUIT, IOT_ACTION_NONE,
+  IOT_ACTION_HELP, IOT_ACTION_OPEN, IOT_ACTION_LANGUAGE, IOT_ACTION_QUIT, IOT_ACTION_NONE,
 };
 
 const IotStepClass iot_step_devices = {

@@ -8,7 +8,8 @@
 extern const IotStepClass iot_step_devices;
 extern const IotStepClass iot_step_device_detail;
 extern const IotStepClass iot_step_show_qr;
+extern const IotStepClass iot_step_language;
 
 /* The interactive assistant: the live device list, then a device, and its
- * settings page as a QR code. */
+ * settings page as a QR code; the language picker, opened from the list. */
 extern const IotStepClass *const iot_wizard_main[];

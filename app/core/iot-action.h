@@ -19,6 +19,7 @@
   X (OPEN, "open", N_ ("Details"))                                                        \
   X (QR_CODE, "qr-code", N_ ("QR code"))                                                  \
   X (BACK, "back", N_ ("Back"))                                                           \
+  X (LANGUAGE, "language", N_ ("Language"))                                               \
   X (HELP, "help", N_ ("Help"))                                                           \
   X (REDRAW, "redraw", N_ ("Redraw the screen"))                                          \
   X (QUIT, "quit", N_ ("Quit"))

@@ -42,6 +42,10 @@ static const Binding bindings[] = {
   { 127, FALSE, N_ ("Backspace"), IOT_ACTION_BACK },
   { KEY_F (1), TRUE, "F1", IOT_ACTION_HELP },
   { '?', FALSE, "?", IOT_ACTION_HELP },
+  /* F2 first, for the function bar: a function key means the same in every
+   * script, while "L" stands for a word only in some languages. */
+  { KEY_F (2), TRUE, "F2", IOT_ACTION_LANGUAGE },
+  { 'L', FALSE, "L", IOT_ACTION_LANGUAGE },
   { CTRL ('l'), FALSE, "Ctrl-L", IOT_ACTION_REDRAW },
   { 'q', FALSE, "q", IOT_ACTION_QUIT },
   { KEY_F (10), TRUE, "F10", IOT_ACTION_QUIT },

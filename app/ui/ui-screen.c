@@ -181,6 +181,14 @@ ui_set_title_info (IotUi *ui, const char *utf8)
   ui->title_info = g_strdup (utf8);
 }
 
+/* Whether the terminal shows all of Unicode; text for one that does not is
+ * converted, with "?" for what it cannot show. */
+gboolean
+ui_utf8 (IotUi *ui)
+{
+  return ui_term_is_utf8 ();
+}
+
 gboolean
 ui_screen_too_small (void)
 {
@@ -204,19 +212,34 @@ ui_screen_begin (const char *title)
   return ui;
 }
 
+static int
+bar_item_width (IotAction action)
+{
+  return iot_width (ui_keys_label (action)) + 1 + iot_width (iot_action_get_description (action));
+}
+
+/* The function bar. Labels are longer in most languages than in English:
+ * when the items do not fit two spaces apart they close up to one, and an
+ * item that still does not fit is left out whole rather than cut in the
+ * middle of a word (the help screen lists every key). */
 static void
 draw_bar (const IotAction *bar)
 {
-  int y = LINES - 1, x = 0;
+  int y = LINES - 1, x = 0, total = 0, n = 0;
   fill_line (y, UI_STYLE_BAR_LABEL);
-  for (guint i = 0; bar && bar[i] != IOT_ACTION_NONE && x < COLS; i++)
+  for (guint i = 0; bar && bar[i] != IOT_ACTION_NONE; i++, n++)
+    total += bar_item_width (bar[i]);
+  int gap = total + 2 * (n - 1) <= COLS ? 2 : 1;
+  for (guint i = 0; bar && bar[i] != IOT_ACTION_NONE; i++)
     {
+      if (x + bar_item_width (bar[i]) > COLS)
+        continue;
       const char *key = ui_keys_label (bar[i]);
       const char *label = iot_action_get_description (bar[i]);
       put (y, x, COLS - x, UI_STYLE_BAR_KEY, key);
       x += iot_width (key) + 1;
       put (y, x, COLS - x, UI_STYLE_BAR_LABEL, label);
-      x += iot_width (label) + 2;
+      x += iot_width (label) + gap;
     }
 }
 
@@ -258,7 +281,9 @@ ui_screen_end (IotUi *ui, const IotAction *bar, gboolean show_help)
   fill_line (0, UI_STYLE_TITLE);
   g_autofree char *title = g_strdup_printf (" iotsetup · %s", ui->title ? ui->title : "");
   int info_w = ui->title_info ? MIN (iot_width (ui->title_info) + 1, ui->cols / 2) : 0;
-  put (0, 0, ui->cols - info_w, UI_STYLE_TITLE, title);
+  /* A cell between a cut title and the information, so "…" never runs into
+   * it (translated titles are cut at 40 columns). */
+  put (0, 0, ui->cols - info_w - (info_w ? 1 : 0), UI_STYLE_TITLE, title);
   if (ui->title_info)
     put (0, ui->cols - info_w, info_w, UI_STYLE_TITLE, ui->title_info);
   if (ui->status)

@@ -35,3 +35,4 @@ int ui_text_wrapped (IotUi *ui, int row, int col, int width, int max_rows, UiSty
 void ui_offset (IotUi *ui, int rows);
 void ui_set_status (IotUi *ui, UiStyle style, const char *utf8);
 void ui_set_title_info (IotUi *ui, const char *utf8);
+gboolean ui_utf8 (IotUi *ui);
