@@ -5,7 +5,7 @@
 #                            (or offer the demo home network when there is no
 #                            Avahi daemon to find devices with)
 #   build-aux/dev.sh check   install what is missing, build, run every test
-#   build-aux/dev.sh deps    only install what is missing
+#   build-aux/dev.sh deps    only install what is missing (and generate the test locales)
 #   build-aux/dev.sh demo    build and run the assistant in the demo network
 set -euo pipefail
 
@@ -18,7 +18,9 @@ BUILD_DEPS=(build-essential autoconf automake autopoint gettext pkg-config
   libqrencode-dev libconfig-dev libcurl4-openssl-dev libjson-glib-dev)
 RUN_DEPS=(avahi-daemon avahi-utils dbus iproute2)
 TEST_DEPS=(tmux cups-ipp-utils python3 python3-zeroconf python3-dbusmock zbar-tools
-  procps time)
+  procps time locales)
+# The locales the translated screens are tested in (tests/tui/tui-i18n.sh).
+TEST_LOCALES=(de_DE ja_JP uk_UA)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -37,6 +39,16 @@ install_missing() {
   # and a real system starts avahi-daemon itself).
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "${missing[@]}"
+}
+
+# Generates each of TEST_LOCALES in UTF-8 unless the system has it already.
+generate_locales() {
+  local l
+  for l in "${TEST_LOCALES[@]}"; do
+    locale -a 2>/dev/null | grep -qix "${l}\.utf-\{0,1\}8" && continue
+    echo "Generating the locale $l.UTF-8"
+    as_root localedef -i "$l" -f UTF-8 "$l.UTF-8"
+  done
 }
 
 build() {
@@ -68,6 +80,7 @@ demo() {
 case "${1:-}" in
   deps)
     install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" "${TEST_DEPS[@]}"
+    generate_locales
     ;;
   run)
     install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}"
@@ -88,6 +101,7 @@ case "${1:-}" in
     ;;
   check)
     install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" "${TEST_DEPS[@]}"
+    generate_locales
     build
     cd "$build"
     status=0

@@ -64,3 +64,29 @@ lab_test_cleanup() {
   lab_down
   rm -rf "$work"
 }
+
+# catalog_tree DIR: the compiled catalogs laid out as an install would
+# (DIR/<lang>/LC_MESSAGES/iotsetup.mo), for IOTSETUP_LOCALEDIR. gettext's
+# Makefile keeps them (<lang>.gmo) next to the .po files in the source tree;
+# a build tree's own copies come first. Only DIR is written, so a read-only
+# source tree (make distcheck) does. Fails when no catalog was found.
+catalog_tree() {
+  local dir=$1 d gmo lang n=0
+  for d in ${IOTSETUP_BUILDDIR:+"$IOTSETUP_BUILDDIR/locale"} "$SRCDIR/locale"; do
+    for gmo in "$d"/*.gmo; do
+      [ -f "$gmo" ] || continue
+      lang=$(basename "$gmo" .gmo)
+      [ -f "$dir/$lang/LC_MESSAGES/iotsetup.mo" ] && continue
+      mkdir -p "$dir/$lang/LC_MESSAGES" && cp "$gmo" "$dir/$lang/LC_MESSAGES/iotsetup.mo" || return 1
+      n=$((n + 1))
+    done
+  done
+  [ "$n" -gt 0 ]
+}
+
+# have_locale NAME: the system has the UTF-8 locale NAME (de_DE.UTF-8), which
+# locale -a may spell de_DE.utf8.
+have_locale() {
+  local base=${1%%.*}
+  locale -a 2>/dev/null | grep -qix "${base}\.utf-\{0,1\}8"
+}
