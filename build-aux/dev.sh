@@ -73,7 +73,8 @@ locale_tree() {
 }
 
 demo() {
-  local cmd=(env IOTSETUP_LOCALEDIR="$(locale_tree)" "$top/tests/lab/lab.sh" demo "$build/iotsetup")
+  local cmd=(env IOTSETUP_LOCALEDIR="$(locale_tree)" IOTSETUP_DATADIR="$top/data"
+    "$top/tests/lab/lab.sh" demo "$build/iotsetup")
   if [ "$(id -u)" -eq 0 ]; then exec "${cmd[@]}"; else exec sudo "${cmd[@]}"; fi
 }
 
@@ -86,7 +87,7 @@ case "${1:-}" in
     install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}"
     build
     if have_avahi; then
-      IOTSETUP_LOCALEDIR="$(locale_tree)" exec "$build/iotsetup" "${@:2}"
+      IOTSETUP_LOCALEDIR="$(locale_tree)" IOTSETUP_DATADIR="$top/data" exec "$build/iotsetup" "${@:2}"
     fi
     echo "No Avahi daemon is running here, so iotsetup cannot find devices on this network."
     echo "(On a normal system: sudo systemctl enable --now avahi-daemon)"

@@ -7,6 +7,8 @@ TAP_N=0
 TAP_FAILED=0
 SRCDIR=${IOTSETUP_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 IOTSETUP_BIN=${IOTSETUP_BIN:-$SRCDIR/_build/iotsetup}
+# Uninstalled runs read the device profiles from the source tree.
+export IOTSETUP_DATADIR=${IOTSETUP_DATADIR:-$SRCDIR/data}
 PYTHON3=/usr/bin/python3
 
 ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*"; }

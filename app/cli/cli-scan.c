@@ -8,6 +8,8 @@
 
 #include "cli.h"
 
+#include "app/core/iot-profile.h"
+#include "app/core/iot-sanitize.h"
 #include "app/core/iot-scan-json.h"
 #include "app/core/iot-session.h"
 
@@ -36,7 +38,7 @@ timeout_cb (gpointer data)
 }
 
 static void
-print_text (IotRegistry *registry)
+print_text (IotRegistry *registry, const IotProfiles *profiles)
 {
   g_autoptr (GPtrArray) devices = iot_registry_dup_devices (registry);
   for (guint i = 0; i < devices->len; i++)
@@ -53,6 +55,11 @@ print_text (IotRegistry *registry)
         g_string_append_printf (flags, " [%s]", _("unreachable"));
       g_print ("%s%s\n", name, flags->str);
       g_print ("  %s: %s\n", _("Kind"), _(kind));
+      g_autoptr (IotProfileMatch) match = iot_profile_match_device (profiles, d);
+      g_autofree char *why = iot_profile_match_dup_why (match, TRUE);
+      g_autofree char *why_clean = iot_sanitize_text (why, -1, 0);
+      /* Translators: "Profile: <device family> (<why it matched>)" */
+      g_print ("  %s: %s (%s)\n", _("Profile"), match->profile->family, why_clean);
       if (*host)
         g_print ("  %s: %s.local\n", _("Host"), host);
       g_autoptr (GPtrArray) addrs = iot_device_dup_addresses (d);
@@ -61,7 +68,7 @@ print_text (IotRegistry *registry)
           g_autofree char *a = iot_address_to_string (addrs->pdata[j]);
           g_print ("  %s: %s\n", _("Address"), a);
         }
-      g_autoptr (JsonNode) node = iot_device_to_json (d);
+      g_autoptr (JsonNode) node = iot_device_to_json (d, NULL);
       JsonArray *services = json_object_get_array_member (json_node_get_object (node), "services");
       for (guint j = 0; j < json_array_get_length (services); j++)
         {
@@ -118,6 +125,16 @@ iot_cli_scan (IotConfig *config, int argc, char **argv)
     }
   config->browse_all_types |= all_types;
 
+  /* A broken profile is an installation error: say so before scanning. */
+  g_autofree char *profiles_dir = iot_profiles_default_dir ();
+  g_autoptr (IotProfiles) profiles = iot_profiles_load_dir (profiles_dir, &error);
+  if (profiles == NULL)
+    {
+      g_printerr ("iotsetup: %s\n", error->message);
+      iot_config_free (config);
+      return IOT_EXIT_ERROR;
+    }
+
   Scan scan = { g_main_loop_new (NULL, FALSE), FALSE };
   const IotDiscoveryCallbacks callbacks = { .scan_complete = complete_cb };
   g_autoptr (IotSession) session = iot_session_new (config, &callbacks, &scan);
@@ -139,12 +156,12 @@ iot_cli_scan (IotConfig *config, int argc, char **argv)
   gboolean complete = iot_discovery_is_complete (session->discovery);
   if (json)
     {
-      g_autoptr (JsonNode) root = iot_registry_to_json (session->registry, complete);
+      g_autoptr (JsonNode) root = iot_registry_to_json (session->registry, complete, profiles);
       g_autofree char *text = json_to_string (root, TRUE);
       g_print ("%s\n", text);
     }
   else
-    print_text (session->registry);
+    print_text (session->registry, profiles);
   if (!complete)
     g_printerr ("iotsetup: %s\n", _("The scan timed out before every answer came in; the "
                                    "list may be incomplete."));

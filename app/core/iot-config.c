@@ -83,9 +83,10 @@ service_type_is_valid (const char *t)
                                t, G_REGEX_DOLLAR_ENDONLY, 0);
 }
 
-static gboolean
-fail (GError **error, IotConfigError code, const config_setting_t *s, const char *fallback_file,
-      const char *path, const char *what)
+/* Sets @error to "FILE:LINE: PATH: WHAT" for setting @s; returns FALSE. */
+gboolean
+iot_config_error_at (GError **error, int code, const struct config_setting_t *s,
+                     const char *fallback_file, const char *path, const char *what)
 {
   const char *file = config_setting_source_file (s);
   g_set_error (error, IOT_CONFIG_ERROR, code, "%s:%u: %s: %s", file ? file : fallback_file,
@@ -113,12 +114,12 @@ apply_setting (IotConfig *c, const Schema *sc, config_setting_t *s, const char *
     {
     case KIND_GROUP:
       if (type != CONFIG_TYPE_GROUP)
-        return fail (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
+        return iot_config_error_at (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
                      _("must be a group: { … }"));
       return TRUE;
     case KIND_BOOL:
       if (type != CONFIG_TYPE_BOOL)
-        return fail (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
+        return iot_config_error_at (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
                      _("must be true or false"));
       *(gboolean *) field = config_setting_get_bool (s) ? TRUE : FALSE;
       return TRUE;
@@ -130,12 +131,12 @@ apply_setting (IotConfig *c, const Schema *sc, config_setting_t *s, const char *
         else if (type == CONFIG_TYPE_FLOAT)
           v = config_setting_get_float (s);
         else
-          return fail (error, IOT_CONFIG_ERROR_TYPE, s, file, path, _("must be a number"));
+          return iot_config_error_at (error, IOT_CONFIG_ERROR_TYPE, s, file, path, _("must be a number"));
         if (!(v >= sc->min && v <= sc->max))
           {
             g_autofree char *msg =
                 g_strdup_printf (_("must be between %g and %g"), sc->min, sc->max);
-            return fail (error, IOT_CONFIG_ERROR_VALUE, s, file, path, msg);
+            return iot_config_error_at (error, IOT_CONFIG_ERROR_VALUE, s, file, path, msg);
           }
         *(double *) field = v;
         return TRUE;
@@ -143,7 +144,7 @@ apply_setting (IotConfig *c, const Schema *sc, config_setting_t *s, const char *
     case KIND_SERVICE_TYPES:
       {
         if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
-          return fail (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
+          return iot_config_error_at (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
                        _("must be a list of service types such as [ \"_http._tcp\" ]"));
         int n = config_setting_length (s);
         g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
@@ -154,13 +155,13 @@ apply_setting (IotConfig *c, const Schema *sc, config_setting_t *s, const char *
             config_setting_t *e = config_setting_get_elem (s, i);
             const char *t = config_setting_get_string (e);
             if (t == NULL)
-              return fail (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
+              return iot_config_error_at (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
                            _("every element must be a string"));
             if (!service_type_is_valid (t))
               {
                 g_autofree char *msg = g_strdup_printf (
                     _("“%s” is not a DNS-SD service type such as _http._tcp"), t);
-                return fail (error, IOT_CONFIG_ERROR_VALUE, s, file, path, msg);
+                return iot_config_error_at (error, IOT_CONFIG_ERROR_VALUE, s, file, path, msg);
               }
             g_strv_builder_add (b, t);
           }
@@ -184,7 +185,7 @@ apply_group (IotConfig *c, config_setting_t *group, const char *prefix, const ch
                                      : g_strdup (config_setting_name (s));
       const Schema *sc = schema_lookup (path);
       if (sc == NULL)
-        return fail (error, IOT_CONFIG_ERROR_UNKNOWN_KEY, s, file, path,
+        return iot_config_error_at (error, IOT_CONFIG_ERROR_UNKNOWN_KEY, s, file, path,
                      _("unknown setting"));
       if (!apply_setting (c, sc, s, file, path, error))
         return FALSE;
@@ -211,8 +212,9 @@ apply (IotConfig *c, config_t *cf, const char *file, GError **error)
   return TRUE;
 }
 
-static gboolean
-parse_error (config_t *cf, const char *file, GError **error)
+/* Sets @error from libconfig's parse error; returns FALSE. */
+gboolean
+iot_config_parse_error (const struct config_t *cf, const char *file, GError **error)
 {
   const char *f = config_error_file (cf);
   g_set_error (error, IOT_CONFIG_ERROR, IOT_CONFIG_ERROR_PARSE, "%s:%d: %s", f ? f : file,
@@ -233,7 +235,7 @@ iot_config_load_file (IotConfig *c, const char *path, GError **error)
   config_t cf;
   config_init (&cf);
   gboolean ok = config_read_file (&cf, path) == CONFIG_TRUE ? apply (c, &cf, path, error)
-                                                            : parse_error (&cf, path, error);
+                                                            : iot_config_parse_error (&cf, path, error);
   config_destroy (&cf);
   return ok;
 }
@@ -245,7 +247,7 @@ iot_config_load_string (IotConfig *c, const char *text, GError **error)
   config_init (&cf);
   gboolean ok = config_read_string (&cf, text) == CONFIG_TRUE
                     ? apply (c, &cf, "<string>", error)
-                    : parse_error (&cf, "<string>", error);
+                    : iot_config_parse_error (&cf, "<string>", error);
   config_destroy (&cf);
   return ok;
 }

@@ -32,7 +32,13 @@ typedef struct
   gboolean ui_show_ipv6;
 } IotConfig;
 
+struct config_setting_t;
+struct config_t;
+
 GQuark iot_config_error_quark (void);
+gboolean iot_config_error_at (GError **error, int code, const struct config_setting_t *setting,
+                              const char *fallback_file, const char *path, const char *what);
+gboolean iot_config_parse_error (const struct config_t *cf, const char *file, GError **error);
 IotConfig *iot_config_new (void);
 void iot_config_free (IotConfig *config);
 gboolean iot_config_load_file (IotConfig *config, const char *path, GError **error);

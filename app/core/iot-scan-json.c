@@ -98,8 +98,34 @@ add_service (JsonBuilder *b, const IotService *s)
   json_builder_end_object (b);
 }
 
+/* The profile the device matched, and why (in English: JSON is for
+ * scripts and logs); null when no profiles were loaded. */
 static void
-build_device (JsonBuilder *b, const IotDevice *d)
+add_profile (JsonBuilder *b, const IotDevice *d, const IotProfiles *profiles)
+{
+  json_builder_set_member_name (b, "profile");
+  if (profiles == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  g_autoptr (IotProfileMatch) m = iot_profile_match_device (profiles, d);
+  g_autofree char *why = iot_profile_match_dup_why (m, FALSE);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, m->profile->id);
+  json_builder_set_member_name (b, "vendor");
+  json_builder_add_string_value (b, m->profile->vendor);
+  json_builder_set_member_name (b, "family");
+  json_builder_add_string_value (b, m->profile->family);
+  json_builder_set_member_name (b, "generic");
+  json_builder_add_boolean_value (b, m->profile->generic);
+  add_sanitized (b, "why", why);
+  json_builder_end_object (b);
+}
+
+static void
+build_device (JsonBuilder *b, const IotDevice *d, const IotProfiles *profiles)
 {
   g_autofree char *name = iot_device_dup_display_name (d);
   g_autofree char *first = iso8601 (d->first_seen);
@@ -119,6 +145,7 @@ build_device (JsonBuilder *b, const IotDevice *d)
     }
   json_builder_set_member_name (b, "kind");
   json_builder_add_string_value (b, iot_device_get_kind (d, NULL));
+  add_profile (b, d, profiles);
   json_builder_set_member_name (b, "new");
   json_builder_add_boolean_value (b, d->is_new);
   json_builder_set_member_name (b, "reachable");
@@ -140,16 +167,24 @@ build_device (JsonBuilder *b, const IotDevice *d)
   json_builder_end_object (b);
 }
 
+/**
+ * iot_device_to_json:
+ * @profiles: (nullable): to add the matching profile
+ */
 JsonNode *
-iot_device_to_json (const IotDevice *d)
+iot_device_to_json (const IotDevice *d, const IotProfiles *profiles)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  build_device (b, d);
+  build_device (b, d, profiles);
   return json_builder_get_root (b);
 }
 
+/**
+ * iot_registry_to_json:
+ * @profiles: (nullable): to add each device's matching profile
+ */
 JsonNode *
-iot_registry_to_json (IotRegistry *reg, gboolean complete)
+iot_registry_to_json (IotRegistry *reg, gboolean complete, const IotProfiles *profiles)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (GPtrArray) devices = iot_registry_dup_devices (reg);
@@ -161,7 +196,7 @@ iot_registry_to_json (IotRegistry *reg, gboolean complete)
   json_builder_set_member_name (b, "devices");
   json_builder_begin_array (b);
   for (guint i = 0; i < devices->len; i++)
-    build_device (b, devices->pdata[i]);
+    build_device (b, devices->pdata[i], profiles);
   json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);

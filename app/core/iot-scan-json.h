@@ -7,9 +7,11 @@
 
 #include <json-glib/json-glib.h>
 
+#include "iot-profile.h"
 #include "iot-registry.h"
 
 #define IOT_SCAN_SCHEMA "iotsetup.scan/1"
 
-JsonNode *iot_device_to_json (const IotDevice *device);
-JsonNode *iot_registry_to_json (IotRegistry *registry, gboolean complete);
+JsonNode *iot_device_to_json (const IotDevice *device, const IotProfiles *profiles);
+JsonNode *iot_registry_to_json (IotRegistry *registry, gboolean complete,
+                                const IotProfiles *profiles);

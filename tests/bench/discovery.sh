@@ -35,6 +35,7 @@ set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRCDIR=$(cd "$HERE/../.." && pwd)
 IOTSETUP_BIN=${IOTSETUP_BIN:-$SRCDIR/_build/iotsetup}
+export IOTSETUP_DATADIR=${IOTSETUP_DATADIR:-$SRCDIR/data} # the device profiles
 PYTHON3=/usr/bin/python3
 DRIVER=$HERE/discovery-driver.py
 REPS=${BENCH_REPS:-5}
