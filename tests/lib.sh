@@ -92,3 +92,13 @@ have_locale() {
   local base=${1%%.*}
   locale -a 2>/dev/null | grep -qix "${base}\.utf-\{0,1\}8"
 }
+
+# tm_stop: stops the tmux server behind the test's `tm` function and waits
+# until it has exited, so that a new session on the same socket never
+# reaches a server that is still shutting down.
+tm_stop() {
+  local pid
+  pid=$(tm display -p '#{pid}' 2>/dev/null) || return 0
+  tm kill-server 2>/dev/null
+  wait_ms 3000 test ! -e "/proc/$pid"
+}

@@ -21,7 +21,7 @@ export XDG_CONFIG_HOME="$work/config" # no personal ui.color in tests
 sock="$work/tmux.sock"
 tm() { tmux -S "$sock" "$@"; }
 cleanup() {
-  tm kill-server 2>/dev/null
+  tm_stop
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM

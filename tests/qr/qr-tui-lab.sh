@@ -17,7 +17,7 @@ done
 # A server (socket) per start, so one shutting down never meets the next.
 run=0
 tm() { tmux -S "$work/tmux-$run.sock" "$@"; }
-tm_cleanup() { tm kill-server 2>/dev/null; }
+tm_cleanup() { tm_stop; }
 lab_test_begin tm_cleanup
 ok "lab comes up"
 
@@ -31,7 +31,7 @@ not_on_screen() { ! on_screen "$1"; }
 # start_tui ENV...: the assistant in a fresh 100x40 pane in the lab's host
 # namespace, with extra environment ENV.
 start_tui() {
-  tm kill-server 2>/dev/null
+  tm_stop
   run=$((run + 1))
   tm -f /dev/null new-session -d -s iot -x 100 -y 40 \
     "env TERM=screen-256color LANG=C.UTF-8 $* XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN'; echo EXIT=\$?; sleep 3600"

@@ -28,7 +28,7 @@ export LC_ALL=C.UTF-8 PYTHONUTF8=1
 run=0
 # shellcheck disable=SC2154 # $work: made by lab_test_begin
 tm() { tmux -S "$work/tmux-$run.sock" "$@"; }
-tm_cleanup() { tm kill-server 2>/dev/null; }
+tm_cleanup() { tm_stop; }
 lab_test_begin tm_cleanup
 ok "lab comes up"
 
@@ -83,7 +83,7 @@ expect() {
 start_tui() {
   local loc=$1
   shift
-  tm kill-server 2>/dev/null
+  tm_stop
   run=$((run + 1))
   tm -f /dev/null new-session -d -s iot -x 100 -y 30 \
     "env -u LANGUAGE -u LC_ALL -u LC_MESSAGES -u LC_CTYPE TERM=screen-256color LANG=$loc $* IOTSETUP_LOCALEDIR='$work/locale' XDG_STATE_HOME='$work/state-$run' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN'; echo EXIT=\$?; sleep 3600"

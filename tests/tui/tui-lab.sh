@@ -10,7 +10,7 @@ set -u
 
 # shellcheck disable=SC2154 # $work: made by lab_test_begin
 tm() { tmux -S "$work/tmux.sock" "$@"; }
-tm_cleanup() { tm kill-server 2>/dev/null; }
+tm_cleanup() { tm_stop; }
 lab_test_begin tm_cleanup
 ok "lab comes up"
 
@@ -22,7 +22,7 @@ all_on_screen() { local s; s=$(screen); for p in "$@"; do grep -qF -- "$p" <<<"$
 # start_tui NAME: runs the assistant in a fresh tmux session of 100x30 inside
 # the lab's host namespace; the pane's shell prints EXIT=<code> afterwards.
 start_tui() {
-  tm kill-server 2>/dev/null
+  tm_stop
   rm -f "$work/pane.raw"
   tm -f /dev/null new-session -d -s iot -x 100 -y 30 \
     "env TERM=screen-256color LANG=C.UTF-8 XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN'; echo EXIT=\$?; sleep 3600"
