@@ -9,7 +9,10 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 
 # shellcheck disable=SC2154 # $work: made by lab_test_begin
-tm() { tmux -S "$work/tmux.sock" "$@"; }
+# A server (socket) per start, so one shutting down never meets the next
+# (a new-session sent to a server still exiting dies with it).
+run=0
+tm() { tmux -S "$work/tmux-$run.sock" "$@"; }
 tm_cleanup() { tm kill-server 2>/dev/null; }
 lab_test_begin tm_cleanup
 ok "lab comes up"
@@ -23,6 +26,7 @@ all_on_screen() { local s; s=$(screen); for p in "$@"; do grep -qF -- "$p" <<<"$
 # the lab's host namespace; the pane's shell prints EXIT=<code> afterwards.
 start_tui() {
   tm kill-server 2>/dev/null
+  run=$((run + 1))
   rm -f "$work/pane.raw"
   tm -f /dev/null new-session -d -s iot -x 100 -y 30 \
     "env TERM=screen-256color LANG=C.UTF-8 XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN'; echo EXIT=\$?; sleep 3600"
