@@ -164,7 +164,7 @@ devices_draw (IotWizard *w, gpointer data, IotUi *ui)
     {
       const IotFinding *f = net->findings->pdata[i];
       g_autofree char *text = g_strdup_printf ("%s %s", f->message, f->advice);
-      int used = ui_text_wrapped (ui, 0, 1, cols - 2, MAX (rows / 3, 1), UI_STYLE_WARN, text);
+      int used = ui_text_wrapped (ui, 0, 1, cols - 2, MAX (rows / 2, 1), UI_STYLE_WARN, text);
       ui_offset (ui, used + 1);
       rows = ui_body_rows (ui);
     }

@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include "app/core/iot-network.h"
+#include "app/core/iot-width.h"
 
 #include <glib/gi18n.h>
 
@@ -42,9 +43,11 @@ static void
 print_ap_line (const IotAccessPoint *ap)
 {
   const char *band = iot_wifi_band_label (ap->band);
-  g_print ("  %s%-24s %3u%%  %-8s %s%s\n", ap->active ? "* " : "  ",
-           *ap->ssid ? ap->ssid : _("(hidden network)"), ap->strength, band ? band : "",
-           iot_wifi_security_label (ap->security), ap->tkip_only ? " (TKIP)" : "");
+  /* Columns by display width: SSIDs can be in any script. */
+  g_autofree char *ssid = iot_width_pad (*ap->ssid ? ap->ssid : _("(hidden network)"), 24);
+  g_print ("  %s%s %3u%%  %-8s %s%s\n", ap->active ? "* " : "  ", ssid, ap->strength,
+           band ? band : "", iot_wifi_security_label (ap->security),
+           ap->tkip_only ? " (TKIP)" : "");
 }
 
 static void

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC1111 # the typographic quotes in strings are what the program prints
 # Smoke test against a REAL NetworkManager, confined to the lab: it runs in
 # the lab's host namespace (ip netns exec, so it sees only that namespace's
 # links, with /sys remounted read-only so it does not wait for udev), on the
@@ -99,8 +100,17 @@ else
 fi
 activated() { lab_host_exec nmcli -t -f NAME,DEVICE,STATE con show --active 2>/dev/null | grep -q '^Lab wired:nm0:activated$'; }
 check "nmcli shows “Lab wired” activated on nm0" wait_ms 20000 activated
-check "NetworkManager did not leave the lab: none runs in the root namespace's /run" \
-  bash -c '! [ -e /run/NetworkManager/NetworkManager.pid ]'
+# No NetworkManager process in this (the root) network namespace.
+nm_outside() {
+  local pid root
+  root=$(readlink /proc/self/ns/net)
+  for pid in $(pgrep -x NetworkManager); do
+    [ "$(readlink "/proc/$pid/ns/net")" = "$root" ] && return 0
+  done
+  return 1
+}
+check "NetworkManager runs only inside the lab (none in the root network namespace)" bash -c "$(declare -f nm_outside); ! nm_outside"
+check "nothing written to the machine's own /run/NetworkManager" bash -c '! [ -e /run/NetworkManager/NetworkManager.pid ]'
 
 lab_host_exec "$IOTSETUP_BIN" network --json >"$work/net.json" 2>"$work/net.err"
 rc=$?
@@ -120,6 +130,7 @@ assert c["ipv4"] == ["198.51.100.1/24"], c
 assert all(a.startswith("fe80:") for a in c["ipv6"]), c
 assert c["wifi"] is None and doc["findings"] == [] and doc["access_points"] == [], doc
 PY
+diag "$("$PYTHON3" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(json.dumps({k: d[k] for k in ("networkmanager", "connection")}))' "$work/net.json")"
 lab_host_exec "$IOTSETUP_BIN" network >"$work/net.txt" 2>&1
 check "text output: Wired, Lab wired (nm0)" bash -c "grep -q 'Network: Wired' '$work/net.txt' && grep -q 'Lab wired (nm0)' '$work/net.txt'"
 

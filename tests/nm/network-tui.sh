@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC1111 # the typographic quotes in strings are what the program prints
 # The assistant in tmux with NetworkManager coming and going on a private
 # system bus: started without NetworkManager it says so and keeps working;
 # NetworkManager appearing later puts the network in the title bar; when it
