@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * iotsetup: argument parsing and dispatch. With no command it starts the
- * interactive assistant; commands (scan, qr, …) run headless on the same core.
+ * interactive assistant; commands (scan, network, qr, …) run headless on the
+ * same core.
  */
 #include "config.h"
 
@@ -28,6 +29,7 @@ commands_description (void)
   return _("Commands:\n"
            "  (none)      start the interactive assistant\n"
            "  scan        find devices and list them (--json for scripts)\n"
+           "  network     show the network this computer is on and its security\n"
            "  qr TEXT     show TEXT as a QR code (--svg, --png: save it)\n"
            "\n"
            "Run “iotsetup COMMAND --help” for a command's options.");
@@ -78,6 +80,8 @@ main (int argc, char **argv)
     return iot_cli_scan (g_steal_pointer (&config), argc - 1, argv + 1);
   if (strcmp (argv[1], "qr") == 0)
     return iot_cli_qr (g_steal_pointer (&config), argc - 1, argv + 1);
+  if (strcmp (argv[1], "network") == 0)
+    return iot_cli_network (g_steal_pointer (&config), argc - 1, argv + 1);
 
   g_printerr (_("iotsetup: unknown command “%s”. Run “iotsetup --help”.\n"), argv[1]);
   return IOT_EXIT_ERROR;

@@ -160,6 +160,17 @@ devices_draw (IotWizard *w, gpointer data, IotUi *ui)
       ui_offset (ui, used + 1);
       rows = ui_body_rows (ui);
     }
+  /* So is a home network that does not protect what devices send: set up
+   * on it, even a secure device talks in the clear. */
+  const IotNetworkInfo *net = iot_network_get_info (session->network);
+  for (guint i = 0; i < net->findings->len && rows > 4; i++)
+    {
+      const IotFinding *f = net->findings->pdata[i];
+      g_autofree char *text = g_strdup_printf ("%s %s", f->message, f->advice);
+      int used = ui_text_wrapped (ui, 0, 1, cols - 2, MAX (rows / 2, 1), UI_STYLE_WARN, text);
+      ui_offset (ui, used + 1);
+      rows = ui_body_rows (ui);
+    }
 
   if (d->devices->len == 0)
     {

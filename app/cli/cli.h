@@ -16,3 +16,4 @@ enum
 
 int iot_cli_scan (IotConfig *config, int argc, char **argv);
 int iot_cli_qr (IotConfig *config, int argc, char **argv);
+int iot_cli_network (IotConfig *config, int argc, char **argv);

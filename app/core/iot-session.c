@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
- * Session wiring: builds the registry, the optional inventory and discovery
+ * Session wiring: builds the registry, the optional inventory, discovery and
+ * the network context
  * from a configuration, and tears them down in the reverse order.
  */
 #include "config.h"
@@ -23,6 +24,7 @@ iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks, gpoi
       iot_registry_set_inventory (s->registry, s->inventory);
     }
   s->discovery = iot_discovery_new (s->registry, config, callbacks, user_data);
+  s->network = iot_network_new ();
   return s;
 }
 
@@ -31,6 +33,7 @@ iot_session_free (IotSession *s)
 {
   if (s == NULL)
     return;
+  iot_network_free (s->network);
   iot_discovery_free (s->discovery);
   iot_registry_free (s->registry);
   iot_inventory_free (s->inventory);

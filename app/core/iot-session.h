@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * One person's session with the assistant: the configuration and the core
- * objects built from it (registry, discovery, inventory), plus what they
+ * objects built from it (registry, discovery, inventory, network), plus what they
  * selected. The TUI's wizard steps share it as their context.
  */
 #pragma once
@@ -8,6 +8,7 @@
 #include "iot-config.h"
 #include "iot-discovery.h"
 #include "iot-inventory.h"
+#include "iot-network.h"
 #include "iot-registry.h"
 
 typedef struct
@@ -16,6 +17,7 @@ typedef struct
   IotRegistry *registry;
   IotInventory *inventory; /* NULL when devices are not remembered */
   IotDiscovery *discovery;
+  IotNetwork *network; /* NetworkManager's view; started by whoever needs it */
   char *selected_id; /* the device the person picked */
 } IotSession;
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * TUI main loop wiring. One GLib main loop, never nested: stdin is a
  * g_unix_fd source drained with wget_wch() in nodelay mode; SIGWINCH, SIGINT,
- * SIGTERM and SIGHUP are GLib signal sources; Avahi runs through avahi-glib;
- * every model change only schedules one coalesced idle redraw.
+ * SIGTERM and SIGHUP are GLib signal sources; Avahi runs through avahi-glib,
+ * libnm on the same loop; every model change only schedules one coalesced
+ * idle redraw.
  */
 #include "config.h"
 
@@ -81,6 +82,12 @@ redraw_cb (gpointer data)
       break;
     }
   ui_set_title_info (ui, info);
+  /* The network line: where this computer is, and whether that network is
+   * itself a problem (it keeps working without NetworkManager). */
+  IotNetwork *net = app->session->network;
+  g_autofree char *net_line = iot_network_dup_summary (net);
+  ui_set_title_network (ui, iot_network_has_finding (net) ? UI_STYLE_TITLE_WARN : UI_STYLE_TITLE,
+                        net_line);
   /* A discovery problem shows in the status line unless the step has
    * something to say there (the device list shows it in full instead). */
   if (iot_discovery_get_error (disc) != NULL)
@@ -122,6 +129,12 @@ discovery_state_cb (IotDiscovery *discovery, IotDiscoveryState state, gpointer d
 
 static void
 discovery_complete_cb (IotDiscovery *discovery, gpointer data)
+{
+  schedule_redraw (data);
+}
+
+static void
+network_changed_cb (IotNetwork *network, gpointer data)
 {
   schedule_redraw (data);
 }
@@ -229,12 +242,15 @@ ui_app_run (IotConfig *config, const IotStepClass *const *steps)
   };
   app.session = iot_session_new (config, &callbacks, &app);
   guint listener = iot_registry_add_listener (app.session->registry, registry_cb, &app);
+  const IotNetworkListener net_funcs = { .changed = network_changed_cb };
+  guint net_listener = iot_network_add_listener (app.session->network, &net_funcs, &app);
   app.wizard = iot_wizard_new (steps, app.session);
   iot_wizard_set_changed_func (app.wizard, wizard_changed_cb, &app);
   guint stdin_source = g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_cb, &app);
 
   iot_wizard_start (app.wizard);
   iot_discovery_start (app.session->discovery);
+  iot_network_start (app.session->network);
   g_main_loop_run (app.loop);
 
   /* Tear down in reverse order; the terminal comes back before any output. */
@@ -242,6 +258,7 @@ ui_app_run (IotConfig *config, const IotStepClass *const *steps)
   g_clear_handle_id (&app.redraw_source, g_source_remove);
   iot_wizard_free (app.wizard);
   iot_registry_remove_listener (app.session->registry, listener);
+  iot_network_remove_listener (app.session->network, net_listener);
   iot_session_free (app.session);
   for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
     g_source_remove (sources[i]);

@@ -23,6 +23,8 @@ struct _IotUi
   char *status;
   UiStyle status_style;
   char *title_info;
+  char *title_net;
+  UiStyle title_net_style;
   char *title;
 };
 
@@ -35,6 +37,7 @@ enum
 {
   PAIR_QR_LIGHT = 7,
   PAIR_QR_DARK = 8,
+  PAIR_TITLE_WARN = 9,
 };
 
 void
@@ -58,6 +61,7 @@ ui_screen_init_styles (gboolean color)
    * most phone cameras still read. */
   styles[UI_STYLE_QR_LIGHT] = A_REVERSE;
   styles[UI_STYLE_QR_DARK] = A_NORMAL;
+  styles[UI_STYLE_TITLE_WARN] = A_BOLD | A_UNDERLINE;
   has_color = color;
   if (!color)
     return;
@@ -73,6 +77,8 @@ ui_screen_init_styles (gboolean color)
   styles[UI_STYLE_WARN] = COLOR_PAIR (4) | A_BOLD;
   styles[UI_STYLE_ERROR] = COLOR_PAIR (5) | A_BOLD;
   styles[UI_STYLE_BAR_LABEL] = COLOR_PAIR (6);
+  init_pair (PAIR_TITLE_WARN, COLOR_BLACK, COLOR_YELLOW);
+  styles[UI_STYLE_TITLE_WARN] = COLOR_PAIR (PAIR_TITLE_WARN) | A_BOLD;
   /* A QR code in explicit black and white, never the default colours, so
    * it is dark on light, as scanners expect, on any theme. */
   init_pair (PAIR_QR_LIGHT, COLOR_BLACK, COLOR_WHITE);
@@ -189,6 +195,15 @@ ui_utf8 (IotUi *ui)
   return ui_term_is_utf8 ();
 }
 
+/* The network line, drawn in the title bar left of the title info. */
+void
+ui_set_title_network (IotUi *ui, UiStyle style, const char *utf8)
+{
+  g_free (ui->title_net);
+  ui->title_net = g_strdup (utf8);
+  ui->title_net_style = style;
+}
+
 gboolean
 ui_screen_too_small (void)
 {
@@ -207,6 +222,7 @@ ui_screen_begin (const char *title)
   ui->body_rows = MAX (0, LINES - 3);
   g_clear_pointer (&ui->status, g_free);
   g_clear_pointer (&ui->title_info, g_free);
+  g_clear_pointer (&ui->title_net, g_free);
   g_free (ui->title);
   ui->title = g_strdup (title);
   return ui;
@@ -280,12 +296,27 @@ ui_screen_end (IotUi *ui, const IotAction *bar, gboolean show_help)
 {
   fill_line (0, UI_STYLE_TITLE);
   g_autofree char *title = g_strdup_printf (" iotsetup · %s", ui->title ? ui->title : "");
-  int info_w = ui->title_info ? MIN (iot_width (ui->title_info) + 1, ui->cols / 2) : 0;
-  /* A cell between a cut title and the information, so "…" never runs into
-   * it (translated titles are cut at 40 columns). */
-  put (0, 0, ui->cols - info_w - (info_w ? 1 : 0), UI_STYLE_TITLE, title);
-  if (ui->title_info)
-    put (0, ui->cols - info_w, info_w, UI_STYLE_TITLE, ui->title_info);
+  /* Right-aligned: [network] [info]; together at most 3/5 of the line,
+   * the info (short) first, the network line clipped to what is left. */
+  int right = ui->cols * 3 / 5;
+  g_autofree char *info = ui->title_info == NULL ? NULL
+                          : ui->title_net ? g_strdup_printf ("%s %s", ui_term_is_utf8 () ? "│" : "|",
+                                                             ui->title_info)
+                                          : g_strdup (ui->title_info);
+  int info_w = info ? MIN (iot_width (info) + 1, right) : 0;
+  int net_w = ui->title_net ? MIN (iot_width (ui->title_net) + 2, right - info_w) : 0;
+  int net_x = ui->cols - info_w - net_w;
+  /* A cell between a cut title and what follows, so "…" never runs into it
+   * (translated titles are cut at 40 columns). */
+  put (0, 0, net_x - (net_x < ui->cols ? 1 : 0), UI_STYLE_TITLE, title);
+  if (net_w > 2)
+    {
+      /* One cell of padding each side, in the segment's own style. */
+      g_autofree char *padded = g_strdup_printf (" %s ", ui->title_net);
+      put (0, net_x, net_w, ui->title_net_style, padded);
+    }
+  if (info)
+    put (0, ui->cols - info_w, info_w, UI_STYLE_TITLE, info);
   if (ui->status)
     put (LINES - 2, 0, COLS, ui->status_style, ui->status);
   draw_bar (bar);

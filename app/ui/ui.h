@@ -21,6 +21,7 @@ typedef enum
   UI_STYLE_BAR_LABEL,
   UI_STYLE_QR_LIGHT, /* QR code: light modules, and the glyphs' background */
   UI_STYLE_QR_DARK,  /* QR code: dark modules drawn as blank cells */
+  UI_STYLE_TITLE_WARN, /* title bar: the network line when the network is a finding */
   UI_N_STYLES
 } UiStyle;
 
@@ -36,3 +37,4 @@ void ui_offset (IotUi *ui, int rows);
 void ui_set_status (IotUi *ui, UiStyle style, const char *utf8);
 void ui_set_title_info (IotUi *ui, const char *utf8);
 gboolean ui_utf8 (IotUi *ui);
+void ui_set_title_network (IotUi *ui, UiStyle style, const char *utf8);

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * `iotsetup network`: asks NetworkManager which network this machine is on,
+ * prints it with any findings about its security and the visible Wi-Fi
+ * networks, and exits. Exit 0 when connected, 1 when not, 2 when there is
+ * no NetworkManager to ask (the rest of the assistant works without it).
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include "app/core/iot-network.h"
+#include "app/core/iot-width.h"
+
+#include <glib/gi18n.h>
+
+/* The core bounds each step (bus, NetworkManager) itself; this only guards
+ * against a bug leaving the command hanging. */
+#define GUARD_TIMEOUT_S 30
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean timed_out;
+} Wait;
+
+static void
+changed_cb (IotNetwork *network, gpointer data)
+{
+  if (iot_network_get_state (network) != IOT_NETWORK_STARTING)
+    g_main_loop_quit (((Wait *) data)->loop);
+}
+
+static gboolean
+guard_cb (gpointer data)
+{
+  Wait *w = data;
+  w->timed_out = TRUE;
+  g_main_loop_quit (w->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+print_ap_line (const IotAccessPoint *ap)
+{
+  const char *band = iot_wifi_band_label (ap->band);
+  /* Columns by display width: SSIDs can be in any script. */
+  g_autofree char *ssid = iot_width_pad (*ap->ssid ? ap->ssid : _("(hidden network)"), 24);
+  g_print ("  %s%s %3u%%  %-8s %s%s\n", ap->active ? "* " : "  ", ssid, ap->strength,
+           band ? band : "", iot_wifi_security_label (ap->security),
+           ap->tkip_only ? " (TKIP)" : "");
+}
+
+static void
+print_text (IotNetwork *network)
+{
+  const IotNetworkInfo *info = iot_network_get_info (network);
+  g_autofree char *summary = iot_network_dup_summary (network);
+  g_print ("%s: %s\n", _("Network"), summary);
+  if (info->connected)
+    {
+      g_print ("  %s: %s", _("Connection"), info->id);
+      if (info->interface)
+        g_print (" (%s)", info->interface);
+      g_print ("\n");
+      if (info->ap)
+        {
+          const char *band = iot_wifi_band_label (info->ap->band);
+          g_print ("  %s: %s%s\n", _("Security"), iot_wifi_security_label (info->ap->security),
+                   info->ap->tkip_only ? _(", TKIP encryption only") : "");
+          if (band)
+            g_print ("  %s: %s (%u MHz)\n", _("Band"), band, info->ap->frequency);
+          g_print ("  %s: %u%%\n", _("Signal"), info->ap->strength);
+        }
+      for (guint i = 0; i < info->ipv4->len; i++)
+        g_print ("  IPv4: %s\n", (char *) info->ipv4->pdata[i]);
+      for (guint i = 0; i < info->ipv6->len; i++)
+        g_print ("  IPv6: %s\n", (char *) info->ipv6->pdata[i]);
+    }
+  for (guint i = 0; i < info->findings->len; i++)
+    {
+      const IotFinding *f = info->findings->pdata[i];
+      /* Translators: check results, as in the reports; keep them short. */
+      g_print ("\n%s ", f->result == IOT_FINDING_FAIL ? _("FAIL") : _("WARN"));
+      /* Translators: %u is a guideline number, %s an ETSI EN 303 645 clause. */
+      g_print (_("Guideline %u, “Communicate securely” (ETSI EN 303 645 %s):"), f->guideline,
+               f->etsi);
+      g_print ("\n  %s\n  %s\n", f->message, f->advice);
+    }
+  g_autoptr (GPtrArray) aps = iot_network_dup_access_points (network);
+  if (aps->len > 0)
+    {
+      g_print ("\n%s\n", _("Visible Wi-Fi networks:"));
+      for (guint i = 0; i < aps->len; i++)
+        print_ap_line (aps->pdata[i]);
+    }
+}
+
+/**
+ * iot_cli_network:
+ * @config: (transfer full)
+ */
+int
+iot_cli_network (IotConfig *config, int argc, char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON (schema iotsetup.network/1)"),
+      NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
+  g_set_prgname ("iotsetup network");
+  g_option_context_set_summary (ctx, _("Show the network this computer is on, how it is "
+                                       "protected, and the Wi-Fi networks in range."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_autoptr (GError) error = NULL;
+  iot_config_free (config); /* nothing in it concerns this command yet */
+  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc > 1)
+    {
+      g_printerr ("iotsetup network: %s\n",
+                  error ? error->message : _("invalid arguments; see --help"));
+      return IOT_EXIT_ERROR;
+    }
+
+  Wait wait = { g_main_loop_new (NULL, FALSE), FALSE };
+  g_autoptr (IotNetwork) network = iot_network_new ();
+  const IotNetworkListener listener = { .changed = changed_cb };
+  iot_network_add_listener (network, &listener, &wait);
+  iot_network_start (network);
+  guint guard = g_timeout_add_seconds (GUARD_TIMEOUT_S, guard_cb, &wait);
+  g_main_loop_run (wait.loop);
+  if (!wait.timed_out)
+    g_source_remove (guard);
+  g_main_loop_unref (wait.loop);
+
+  if (json)
+    {
+      g_autoptr (JsonNode) root = iot_network_to_json (network);
+      g_autofree char *text = json_to_string (root, TRUE);
+      g_print ("%s\n", text);
+    }
+
+  if (iot_network_get_state (network) != IOT_NETWORK_RUNNING)
+    {
+      const char *why = iot_network_get_error (network);
+      g_printerr ("iotsetup: %s %s\n", why ? why : _("NetworkManager did not answer."),
+                  _("NetworkManager is not available, so the network this computer is on "
+                    "cannot be checked. The rest of the assistant still works: it can find "
+                    "and set up devices without it."));
+      return IOT_EXIT_ERROR;
+    }
+  if (!json)
+    print_text (network);
+  if (!iot_network_get_info (network)->connected)
+    {
+      if (!json)
+        g_print ("%s\n", _("This computer is not connected to a network."));
+      return IOT_EXIT_NONE_FOUND;
+    }
+  return IOT_EXIT_OK;
+}

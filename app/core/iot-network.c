@@ -1,0 +1,1032 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Network context through NetworkManager. Ownership and lifetime: we open a
+ * system bus connection of our own (so a dying bus never takes the process
+ * with it, which libnm's shared connection would), watch NetworkManager's
+ * name on it, and create an NMClient asynchronously each time the name gets
+ * an owner; when the owner goes, the client is dropped at once (libnm would
+ * keep its last state cached). Every libnm notification schedules one
+ * coalesced rebuild of a plain snapshot that the UI, the CLI and JSON read.
+ * Every async step is cancellable and bounded by a timeout.
+ */
+#include "config.h"
+
+#include "iot-network.h"
+
+#include "iot-sanitize.h"
+#include "iot-width.h"
+
+#include <NetworkManager.h>
+#include <glib/gi18n.h>
+#include <string.h>
+
+#define INIT_TIMEOUT_S 10 /* bus connection or NMClient creation */
+#define RETRY_S 5         /* no bus: try again this often */
+#define SSID_TITLE_CELLS 24
+
+typedef struct
+{
+  guint id;
+  IotNetworkListener funcs;
+  gpointer user_data;
+} Listener;
+
+typedef struct
+{
+  GObject *object;
+  gulong handler;
+} Handler;
+
+struct _IotNetwork
+{
+  IotNetworkState state;
+  char *error;
+  gboolean started;
+
+  GCancellable *cancellable; /* the pending bus connection or client creation */
+  guint timeout_source;
+  guint retry_source;
+  GDBusConnection *bus;
+  gulong closed_handler;
+  guint watch_id;
+  gboolean nm_on_bus;
+  NMClient *client;
+  gulong client_handler;
+  char *version;
+
+  guint rebuild_source;
+  GArray *handlers; /* Handler: per-object notifications of the last rebuild */
+  IotNetworkInfo info;
+  GPtrArray *aps; /* IotAccessPoint* */
+
+  GArray *listeners; /* Listener */
+  guint next_listener_id;
+};
+
+static void network_connect_bus (IotNetwork *n);
+static void network_create_client (IotNetwork *n);
+static void rebuild (IotNetwork *n);
+static void schedule_rebuild (IotNetwork *n);
+
+/* --- pure helpers ---------------------------------------------------------- */
+
+/**
+ * iot_wifi_classify:
+ * @flags: NM80211ApFlags
+ * @wpa_flags: NM80211ApSecurityFlags of the WPA (version 1) element
+ * @rsn_flags: NM80211ApSecurityFlags of the RSN (WPA2/WPA3) element
+ * @tkip_only: (out) (optional): set when no pairwise cipher is better than TKIP
+ *
+ * Classifies an access point's security the way a person would name it.
+ */
+IotWifiSecurity
+iot_wifi_classify (guint32 flags, guint32 wpa_flags, guint32 rsn_flags, gboolean *tkip_only)
+{
+  guint32 pair = (wpa_flags | rsn_flags) &
+                 (NM_802_11_AP_SEC_PAIR_TKIP | NM_802_11_AP_SEC_PAIR_CCMP);
+  if (tkip_only)
+    *tkip_only = (pair & NM_802_11_AP_SEC_PAIR_TKIP) && !(pair & NM_802_11_AP_SEC_PAIR_CCMP);
+
+  if (wpa_flags == 0 && rsn_flags == 0)
+    return (flags & NM_802_11_AP_FLAGS_PRIVACY) ? IOT_WIFI_SEC_WEP : IOT_WIFI_SEC_OPEN;
+  if (rsn_flags & (NM_802_11_AP_SEC_KEY_MGMT_802_1X | NM_802_11_AP_SEC_KEY_MGMT_EAP_SUITE_B_192))
+    return IOT_WIFI_SEC_ENTERPRISE;
+  if (rsn_flags == 0)
+    /* Only a WPA element: the original WPA, whatever the key management. */
+    return IOT_WIFI_SEC_WPA1;
+  if ((rsn_flags & NM_802_11_AP_SEC_KEY_MGMT_SAE) && (rsn_flags & NM_802_11_AP_SEC_KEY_MGMT_PSK))
+    return IOT_WIFI_SEC_WPA2_WPA3;
+  if (rsn_flags & NM_802_11_AP_SEC_KEY_MGMT_SAE)
+    return IOT_WIFI_SEC_WPA3_SAE;
+  if (rsn_flags & (NM_802_11_AP_SEC_KEY_MGMT_OWE | NM_802_11_AP_SEC_KEY_MGMT_OWE_TM))
+    return IOT_WIFI_SEC_OWE;
+  if (rsn_flags & NM_802_11_AP_SEC_KEY_MGMT_PSK)
+    return IOT_WIFI_SEC_WPA2_PSK;
+  return IOT_WIFI_SEC_UNKNOWN;
+}
+
+IotWifiBand
+iot_wifi_band_from_frequency (guint mhz)
+{
+  if (mhz >= 2400 && mhz < 2500)
+    return IOT_WIFI_BAND_2_4;
+  if (mhz >= 5925 && mhz <= 7125)
+    return IOT_WIFI_BAND_6;
+  if (mhz >= 4900 && mhz < 5925)
+    return IOT_WIFI_BAND_5;
+  return IOT_WIFI_BAND_UNKNOWN;
+}
+
+/* The stable names used in JSON. */
+const char *
+iot_wifi_security_to_string (IotWifiSecurity s)
+{
+  switch (s)
+    {
+    case IOT_WIFI_SEC_OPEN: return "open";
+    case IOT_WIFI_SEC_OWE: return "owe";
+    case IOT_WIFI_SEC_WEP: return "wep";
+    case IOT_WIFI_SEC_WPA1: return "wpa1";
+    case IOT_WIFI_SEC_WPA2_PSK: return "wpa2-psk";
+    case IOT_WIFI_SEC_WPA3_SAE: return "wpa3-sae";
+    case IOT_WIFI_SEC_WPA2_WPA3: return "wpa2-wpa3";
+    case IOT_WIFI_SEC_ENTERPRISE: return "enterprise";
+    case IOT_WIFI_SEC_UNKNOWN: break;
+    }
+  return "unknown";
+}
+
+/* A short label for people (translated where it is a word). */
+const char *
+iot_wifi_security_label (IotWifiSecurity s)
+{
+  switch (s)
+    {
+    /* Translators: Wi-Fi security of a network without a password. */
+    case IOT_WIFI_SEC_OPEN: return _("Open");
+    case IOT_WIFI_SEC_OWE: return "OWE";
+    case IOT_WIFI_SEC_WEP: return "WEP";
+    case IOT_WIFI_SEC_WPA1: return "WPA";
+    case IOT_WIFI_SEC_WPA2_PSK: return "WPA2";
+    case IOT_WIFI_SEC_WPA3_SAE: return "WPA3";
+    case IOT_WIFI_SEC_WPA2_WPA3: return "WPA2/WPA3";
+    /* Translators: Wi-Fi security with a login per person (802.1X), as at work. */
+    case IOT_WIFI_SEC_ENTERPRISE: return _("Enterprise (802.1X)");
+    case IOT_WIFI_SEC_UNKNOWN: break;
+    }
+  return _("unknown security");
+}
+
+const char *
+iot_wifi_band_label (IotWifiBand band)
+{
+  switch (band)
+    {
+    case IOT_WIFI_BAND_2_4: return "2.4 GHz";
+    case IOT_WIFI_BAND_5: return "5 GHz";
+    case IOT_WIFI_BAND_6: return "6 GHz";
+    case IOT_WIFI_BAND_UNKNOWN: break;
+    }
+  return NULL;
+}
+
+static const char *
+band_to_string (IotWifiBand band)
+{
+  switch (band)
+    {
+    case IOT_WIFI_BAND_2_4: return "2.4";
+    case IOT_WIFI_BAND_5: return "5";
+    case IOT_WIFI_BAND_6: return "6";
+    case IOT_WIFI_BAND_UNKNOWN: break;
+    }
+  return NULL;
+}
+
+void
+iot_finding_free (IotFinding *f)
+{
+  if (f == NULL)
+    return;
+  g_free (f->message);
+  g_free (f->advice);
+  g_free (f);
+}
+
+static void
+add_finding (GPtrArray *out, const char *id, char *message, const char *advice)
+{
+  IotFinding *f = g_new0 (IotFinding, 1);
+  f->id = id;
+  f->guideline = 5;
+  f->etsi = "5.5";
+  f->result = IOT_FINDING_FAIL;
+  f->message = message;
+  f->advice = g_strdup (advice);
+  g_ptr_array_add (out, f);
+}
+
+/**
+ * iot_network_findings_for_wifi:
+ * Returns: (transfer full): IotFinding* for the home network @ap belongs to:
+ * open, WEP, WPA (1) and TKIP-only networks do not protect what devices send
+ * (guideline 5, "Communicate securely").
+ */
+GPtrArray *
+iot_network_findings_for_wifi (const IotAccessPoint *ap)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_finding_free);
+  if (ap == NULL)
+    return out;
+  const char *name = *ap->ssid ? ap->ssid : _("(hidden network)");
+  const char *upgrade = _("In your router's settings, turn on WPA2 or WPA3 security with a "
+                          "strong Wi-Fi password before you set up new devices. Then "
+                          "reconnect your other devices with the new password.");
+  switch (ap->security)
+    {
+    case IOT_WIFI_SEC_OPEN:
+      add_finding (out, "wifi-open",
+                   g_strdup_printf (_("The Wi-Fi network “%s” is open: anyone nearby can join "
+                                      "it and see what your devices send."),
+                                    name),
+                   upgrade);
+      break;
+    case IOT_WIFI_SEC_WEP:
+      add_finding (out, "wifi-wep",
+                   g_strdup_printf (_("The Wi-Fi network “%s” uses WEP, an old kind of "
+                                      "security that can be broken in minutes."),
+                                    name),
+                   upgrade);
+      break;
+    case IOT_WIFI_SEC_WPA1:
+      add_finding (out, "wifi-wpa1",
+                   g_strdup_printf (_("The Wi-Fi network “%s” uses the first version of WPA, "
+                                      "which is outdated and can be attacked."),
+                                    name),
+                   upgrade);
+      break;
+    default:
+      if (ap->tkip_only)
+        add_finding (out, "wifi-tkip",
+                     g_strdup_printf (_("The Wi-Fi network “%s” only offers TKIP encryption, "
+                                        "which is outdated and weak."),
+                                      name),
+                     _("In your router's Wi-Fi settings, choose AES (also called CCMP) "
+                       "encryption, with WPA2 or WPA3."));
+      break;
+    }
+  return out;
+}
+
+IotAccessPoint *
+iot_access_point_copy (const IotAccessPoint *ap)
+{
+  IotAccessPoint *c = g_new0 (IotAccessPoint, 1);
+  *c = *ap;
+  c->id = g_strdup (ap->id);
+  c->ssid = g_strdup (ap->ssid);
+  c->ssid_raw = ap->ssid_raw ? g_bytes_ref (ap->ssid_raw) : NULL;
+  c->bssid = g_strdup (ap->bssid);
+  return c;
+}
+
+void
+iot_access_point_free (IotAccessPoint *ap)
+{
+  if (ap == NULL)
+    return;
+  g_free (ap->id);
+  g_free (ap->ssid);
+  g_clear_pointer (&ap->ssid_raw, g_bytes_unref);
+  g_free (ap->bssid);
+  g_free (ap);
+}
+
+/* --- the snapshot ------------------------------------------------------------ */
+
+static void
+info_clear (IotNetworkInfo *info)
+{
+  g_clear_pointer (&info->id, g_free);
+  g_clear_pointer (&info->nm_type, g_free);
+  g_clear_pointer (&info->interface, g_free);
+  g_clear_pointer (&info->ipv4, g_ptr_array_unref);
+  g_clear_pointer (&info->ipv6, g_ptr_array_unref);
+  g_clear_pointer (&info->ap, iot_access_point_free);
+  g_clear_pointer (&info->findings, g_ptr_array_unref);
+  memset (info, 0, sizeof *info);
+  info->ipv4 = g_ptr_array_new_with_free_func (g_free);
+  info->ipv6 = g_ptr_array_new_with_free_func (g_free);
+  info->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_finding_free);
+}
+
+static void
+watch (IotNetwork *n, gpointer object)
+{
+  if (object == NULL)
+    return;
+  /* Any property change of an object the snapshot was built from. */
+  Handler h = { g_object_ref (object), 0 };
+  h.handler = g_signal_connect_swapped (object, "notify", G_CALLBACK (schedule_rebuild), n);
+  g_array_append_val (n->handlers, h);
+}
+
+static void
+unwatch_all (IotNetwork *n)
+{
+  for (guint i = 0; i < n->handlers->len; i++)
+    {
+      Handler *h = &g_array_index (n->handlers, Handler, i);
+      g_signal_handler_disconnect (h->object, h->handler);
+      g_object_unref (h->object);
+    }
+  g_array_set_size (n->handlers, 0);
+}
+
+static IotAccessPoint *
+ap_from_nm (NMAccessPoint *nap, gboolean active)
+{
+  IotAccessPoint *ap = g_new0 (IotAccessPoint, 1);
+  ap->id = g_strdup (nm_object_get_path (NM_OBJECT (nap)));
+  GBytes *ssid = nm_access_point_get_ssid (nap);
+  if (ssid != NULL)
+    {
+      gsize len;
+      const char *data = g_bytes_get_data (ssid, &len);
+      ap->ssid_raw = g_bytes_ref (ssid);
+      /* An SSID is up to 32 arbitrary bytes: hostile until sanitized. */
+      ap->ssid = iot_sanitize_text (data ? data : "", (gssize) MIN (len, 32), 128);
+    }
+  else
+    ap->ssid = g_strdup ("");
+  ap->bssid = iot_sanitize_text (nm_access_point_get_bssid (nap) ?: "", -1, 64);
+  ap->frequency = nm_access_point_get_frequency (nap);
+  ap->band = iot_wifi_band_from_frequency (ap->frequency);
+  ap->strength = MIN (nm_access_point_get_strength (nap), 100);
+  ap->security = iot_wifi_classify (nm_access_point_get_flags (nap),
+                                    nm_access_point_get_wpa_flags (nap),
+                                    nm_access_point_get_rsn_flags (nap), &ap->tkip_only);
+  ap->active = active;
+  return ap;
+}
+
+static void
+add_addresses (GPtrArray *out, NMIPConfig *config)
+{
+  if (config == NULL)
+    return;
+  GPtrArray *addrs = nm_ip_config_get_addresses (config);
+  for (guint i = 0; addrs && i < addrs->len; i++)
+    {
+      NMIPAddress *a = addrs->pdata[i];
+      g_ptr_array_add (out, g_strdup_printf ("%s/%u", nm_ip_address_get_address (a),
+                                             nm_ip_address_get_prefix (a)));
+    }
+}
+
+/* The connection the machine talks through: NetworkManager's primary one,
+ * else (no default route, as on a static home lab network) the first
+ * activated connection of a real link. */
+static NMActiveConnection *
+pick_connection (NMClient *client, gboolean *primary)
+{
+  NMActiveConnection *ac = nm_client_get_primary_connection (client);
+  *primary = ac != NULL && nm_active_connection_get_state (ac) == NM_ACTIVE_CONNECTION_STATE_ACTIVATED;
+  if (*primary)
+    return ac;
+  const GPtrArray *acs = nm_client_get_active_connections (client);
+  for (guint i = 0; acs && i < acs->len; i++)
+    {
+      NMActiveConnection *c = acs->pdata[i];
+      const char *type = nm_active_connection_get_connection_type (c);
+      if (nm_active_connection_get_state (c) == NM_ACTIVE_CONNECTION_STATE_ACTIVATED &&
+          g_strcmp0 (type, "loopback") != 0)
+        return c;
+    }
+  return NULL;
+}
+
+static void
+build_connection (IotNetwork *n, IotNetworkInfo *info)
+{
+  NMActiveConnection *ac = pick_connection (n->client, &info->primary);
+  if (ac == NULL)
+    return;
+  watch (n, ac);
+  info->connected = TRUE;
+  info->id = iot_sanitize_text (nm_active_connection_get_id (ac) ?: "", -1, 256);
+  info->nm_type = g_strdup (nm_active_connection_get_connection_type (ac));
+  const GPtrArray *devs = nm_active_connection_get_devices (ac);
+  NMDevice *dev = devs && devs->len > 0 ? devs->pdata[0] : NULL;
+  if (g_strcmp0 (info->nm_type, NM_SETTING_WIRED_SETTING_NAME) == 0 || NM_IS_DEVICE_ETHERNET (dev))
+    info->type = IOT_LINK_WIRED;
+  else if (g_strcmp0 (info->nm_type, NM_SETTING_WIRELESS_SETTING_NAME) == 0 ||
+           NM_IS_DEVICE_WIFI (dev))
+    info->type = IOT_LINK_WIFI;
+  else
+    info->type = IOT_LINK_OTHER;
+
+  NMIPConfig *ip4 = nm_active_connection_get_ip4_config (ac);
+  NMIPConfig *ip6 = nm_active_connection_get_ip6_config (ac);
+  if (dev != NULL)
+    {
+      watch (n, dev);
+      info->interface = g_strdup (nm_device_get_ip_iface (dev) ?: nm_device_get_iface (dev));
+      if (info->interface == NULL || !*info->interface)
+        {
+          g_free (info->interface);
+          info->interface = g_strdup (nm_device_get_iface (dev));
+        }
+      if (ip4 == NULL)
+        ip4 = nm_device_get_ip4_config (dev);
+      if (ip6 == NULL)
+        ip6 = nm_device_get_ip6_config (dev);
+    }
+  watch (n, ip4);
+  watch (n, ip6);
+  add_addresses (info->ipv4, ip4);
+  add_addresses (info->ipv6, ip6);
+
+  if (info->type == IOT_LINK_WIFI && NM_IS_DEVICE_WIFI (dev))
+    {
+      NMAccessPoint *nap = nm_device_wifi_get_active_access_point (NM_DEVICE_WIFI (dev));
+      if (nap == NULL)
+        {
+          /* The active connection names its access point too. */
+          const char *path = nm_active_connection_get_specific_object_path (ac);
+          const GPtrArray *aps = nm_device_wifi_get_access_points (NM_DEVICE_WIFI (dev));
+          for (guint i = 0; path && aps && i < aps->len; i++)
+            if (g_strcmp0 (nm_object_get_path (aps->pdata[i]), path) == 0)
+              nap = aps->pdata[i];
+        }
+      if (nap != NULL)
+        {
+          info->ap = ap_from_nm (nap, TRUE);
+          g_ptr_array_unref (info->findings);
+          info->findings = iot_network_findings_for_wifi (info->ap);
+        }
+    }
+}
+
+static void
+build_access_points (IotNetwork *n, GPtrArray *out)
+{
+  const GPtrArray *devs = nm_client_get_devices (n->client);
+  for (guint i = 0; devs && i < devs->len; i++)
+    {
+      if (!NM_IS_DEVICE_WIFI (devs->pdata[i]))
+        continue;
+      NMDeviceWifi *wifi = devs->pdata[i];
+      watch (n, wifi);
+      NMAccessPoint *active = nm_device_wifi_get_active_access_point (wifi);
+      const GPtrArray *aps = nm_device_wifi_get_access_points (wifi);
+      for (guint j = 0; aps && j < aps->len; j++)
+        {
+          watch (n, aps->pdata[j]);
+          g_ptr_array_add (out, ap_from_nm (aps->pdata[j], aps->pdata[j] == active));
+        }
+    }
+}
+
+static gboolean
+ap_in (GPtrArray *aps, const IotAccessPoint *ap)
+{
+  for (guint i = 0; i < aps->len; i++)
+    if (g_str_equal (((IotAccessPoint *) aps->pdata[i])->id, ap->id))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+notify_listeners (IotNetwork *n, GPtrArray *old_aps)
+{
+  /* A copy: a listener may remove itself. */
+  g_autoptr (GArray) ls = g_array_copy (n->listeners);
+  for (guint i = 0; i < ls->len; i++)
+    {
+      Listener *l = &g_array_index (ls, Listener, i);
+      for (guint j = 0; l->funcs.ap_removed && old_aps && j < old_aps->len; j++)
+        if (!ap_in (n->aps, old_aps->pdata[j]))
+          l->funcs.ap_removed (n, old_aps->pdata[j], l->user_data);
+      for (guint j = 0; l->funcs.ap_added && j < n->aps->len; j++)
+        if (old_aps == NULL || !ap_in (old_aps, n->aps->pdata[j]))
+          l->funcs.ap_added (n, n->aps->pdata[j], l->user_data);
+      if (l->funcs.changed)
+        l->funcs.changed (n, l->user_data);
+    }
+}
+
+static void
+rebuild (IotNetwork *n)
+{
+  g_clear_handle_id (&n->rebuild_source, g_source_remove);
+  unwatch_all (n);
+  info_clear (&n->info);
+  g_autoptr (GPtrArray) old_aps = g_steal_pointer (&n->aps);
+  n->aps = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_access_point_free);
+  if (n->state == IOT_NETWORK_RUNNING && n->client != NULL)
+    {
+      build_connection (n, &n->info);
+      build_access_points (n, n->aps);
+    }
+  notify_listeners (n, old_aps);
+}
+
+static gboolean
+rebuild_cb (gpointer data)
+{
+  IotNetwork *n = data;
+  n->rebuild_source = 0;
+  rebuild (n);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_rebuild (IotNetwork *n)
+{
+  if (n->rebuild_source == 0)
+    n->rebuild_source = g_idle_add (rebuild_cb, n);
+}
+
+/* --- connection handling ------------------------------------------------------ */
+
+static void
+set_state (IotNetwork *n, IotNetworkState state, const char *error)
+{
+  g_free (n->error);
+  n->error = g_strdup (error);
+  n->state = state;
+  rebuild (n);
+}
+
+static void
+cancel_pending (IotNetwork *n)
+{
+  g_clear_handle_id (&n->timeout_source, g_source_remove);
+  if (n->cancellable)
+    g_cancellable_cancel (n->cancellable);
+  g_clear_object (&n->cancellable);
+}
+
+static void
+drop_client (IotNetwork *n)
+{
+  unwatch_all (n);
+  if (n->client != NULL)
+    {
+      g_clear_signal_handler (&n->client_handler, n->client);
+      g_clear_object (&n->client);
+    }
+  g_clear_pointer (&n->version, g_free);
+}
+
+static void
+drop_bus (IotNetwork *n)
+{
+  cancel_pending (n);
+  drop_client (n);
+  if (n->watch_id)
+    {
+      g_bus_unwatch_name (n->watch_id);
+      n->watch_id = 0;
+    }
+  if (n->bus != NULL)
+    {
+      g_clear_signal_handler (&n->closed_handler, n->bus);
+      g_clear_object (&n->bus);
+    }
+  n->nm_on_bus = FALSE;
+}
+
+static gboolean
+retry_cb (gpointer data)
+{
+  IotNetwork *n = data;
+  n->retry_source = 0;
+  if (n->bus == NULL)
+    network_connect_bus (n);
+  else if (n->nm_on_bus && n->client == NULL)
+    network_create_client (n);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_retry (IotNetwork *n)
+{
+  if (n->retry_source == 0)
+    n->retry_source = g_timeout_add_seconds (RETRY_S, retry_cb, n);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  IotNetwork *n = data;
+  n->timeout_source = 0;
+  cancel_pending (n);
+  g_autofree char *msg =
+      g_strdup_printf (_("NetworkManager did not answer within %d seconds."), INIT_TIMEOUT_S);
+  set_state (n, IOT_NETWORK_NO_NM, msg);
+  schedule_retry (n);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_pending (IotNetwork *n)
+{
+  cancel_pending (n);
+  n->cancellable = g_cancellable_new ();
+  n->timeout_source = g_timeout_add_seconds (INIT_TIMEOUT_S, timeout_cb, n);
+}
+
+static void
+client_ready_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GObject *obj = g_async_initable_new_finish (G_ASYNC_INITABLE (source), res, &error);
+  if (obj == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* dropped: the network object may already be gone */
+  IotNetwork *n = data;
+  g_clear_handle_id (&n->timeout_source, g_source_remove);
+  g_clear_object (&n->cancellable);
+  if (obj == NULL)
+    {
+      g_autofree char *msg =
+          g_strdup_printf (_("Cannot talk to NetworkManager: %s"), error->message);
+      set_state (n, IOT_NETWORK_NO_NM, msg);
+      schedule_retry (n);
+      return;
+    }
+  n->client = NM_CLIENT (obj);
+  n->version = g_strdup (nm_client_get_version (n->client));
+  n->client_handler = g_signal_connect_swapped (n->client, "notify",
+                                                G_CALLBACK (schedule_rebuild), n);
+  set_state (n, IOT_NETWORK_RUNNING, NULL);
+}
+
+static void
+network_create_client (IotNetwork *n)
+{
+  drop_client (n);
+  start_pending (n);
+  /* nm_client_new_async() with our own bus connection: the same async
+   * initialisation on this thread's main context. */
+  g_async_initable_new_async (NM_TYPE_CLIENT, G_PRIORITY_DEFAULT, n->cancellable,
+                              client_ready_cb, n, NM_CLIENT_DBUS_CONNECTION, n->bus, NULL);
+}
+
+static void
+nm_appeared_cb (GDBusConnection *bus, const char *name, const char *owner, gpointer data)
+{
+  IotNetwork *n = data;
+  n->nm_on_bus = TRUE;
+  if (n->state != IOT_NETWORK_STARTING)
+    set_state (n, IOT_NETWORK_STARTING, NULL);
+  network_create_client (n);
+}
+
+static void
+nm_vanished_cb (GDBusConnection *bus, const char *name, gpointer data)
+{
+  IotNetwork *n = data;
+  n->nm_on_bus = FALSE;
+  cancel_pending (n);
+  drop_client (n);
+  /* Stays on its own: the watch reports when it comes back. */
+  set_state (n, IOT_NETWORK_NO_NM, _("NetworkManager is not running."));
+}
+
+static void
+bus_closed_cb (GDBusConnection *bus, gboolean remote_peer_vanished, GError *error, gpointer data)
+{
+  IotNetwork *n = data;
+  drop_bus (n);
+  set_state (n, IOT_NETWORK_NO_NM, _("The D-Bus system bus went away."));
+  schedule_retry (n);
+}
+
+static void
+bus_ready_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GDBusConnection *bus = g_dbus_connection_new_for_address_finish (res, &error);
+  if (bus == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  IotNetwork *n = data;
+  g_clear_handle_id (&n->timeout_source, g_source_remove);
+  g_clear_object (&n->cancellable);
+  if (bus == NULL)
+    {
+      g_autofree char *msg =
+          g_strdup_printf (_("Cannot reach the D-Bus system bus: %s"), error->message);
+      set_state (n, IOT_NETWORK_NO_NM, msg);
+      schedule_retry (n);
+      return;
+    }
+  n->bus = bus;
+  g_dbus_connection_set_exit_on_close (bus, FALSE);
+  n->closed_handler = g_signal_connect (bus, "closed", G_CALLBACK (bus_closed_cb), n);
+  n->watch_id = g_bus_watch_name_on_connection (bus, NM_DBUS_SERVICE,
+                                                G_BUS_NAME_WATCHER_FLAGS_NONE, nm_appeared_cb,
+                                                nm_vanished_cb, n, NULL);
+}
+
+static void
+network_connect_bus (IotNetwork *n)
+{
+  g_autoptr (GError) error = NULL;
+  /* Reads DBUS_SYSTEM_BUS_ADDRESS or the well-known path; no I/O. */
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+  if (address == NULL)
+    {
+      g_autofree char *msg =
+          g_strdup_printf (_("Cannot reach the D-Bus system bus: %s"), error->message);
+      set_state (n, IOT_NETWORK_NO_NM, msg);
+      schedule_retry (n);
+      return;
+    }
+  start_pending (n);
+  g_dbus_connection_new_for_address (address,
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                         G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                     NULL, n->cancellable, bus_ready_cb, n);
+}
+
+/* --- public API -------------------------------------------------------------- */
+
+IotNetwork *
+iot_network_new (void)
+{
+  IotNetwork *n = g_new0 (IotNetwork, 1);
+  n->state = IOT_NETWORK_STARTING;
+  n->handlers = g_array_new (FALSE, FALSE, sizeof (Handler));
+  n->listeners = g_array_new (FALSE, FALSE, sizeof (Listener));
+  n->aps = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_access_point_free);
+  info_clear (&n->info);
+  return n;
+}
+
+/* Starts watching; the first answer comes through the listeners. */
+void
+iot_network_start (IotNetwork *n)
+{
+  g_return_if_fail (n != NULL && !n->started);
+  n->started = TRUE;
+  network_connect_bus (n);
+}
+
+void
+iot_network_free (IotNetwork *n)
+{
+  if (n == NULL)
+    return;
+  g_clear_handle_id (&n->retry_source, g_source_remove);
+  g_clear_handle_id (&n->rebuild_source, g_source_remove);
+  drop_bus (n);
+  info_clear (&n->info);
+  g_clear_pointer (&n->info.ipv4, g_ptr_array_unref);
+  g_clear_pointer (&n->info.ipv6, g_ptr_array_unref);
+  g_clear_pointer (&n->info.findings, g_ptr_array_unref);
+  g_ptr_array_unref (n->aps);
+  g_array_unref (n->handlers);
+  g_array_unref (n->listeners);
+  g_free (n->error);
+  g_free (n);
+}
+
+guint
+iot_network_add_listener (IotNetwork *n, const IotNetworkListener *funcs, gpointer user_data)
+{
+  Listener l = { ++n->next_listener_id, *funcs, user_data };
+  g_array_append_val (n->listeners, l);
+  return l.id;
+}
+
+void
+iot_network_remove_listener (IotNetwork *n, guint id)
+{
+  for (guint i = 0; i < n->listeners->len; i++)
+    if (g_array_index (n->listeners, Listener, i).id == id)
+      {
+        g_array_remove_index (n->listeners, i);
+        return;
+      }
+}
+
+IotNetworkState
+iot_network_get_state (IotNetwork *n)
+{
+  return n->state;
+}
+
+/* Returns: (nullable): why there is no NetworkManager, translated. */
+const char *
+iot_network_get_error (IotNetwork *n)
+{
+  return n->error;
+}
+
+const char *
+iot_network_get_nm_version (IotNetwork *n)
+{
+  return n->version;
+}
+
+const IotNetworkInfo *
+iot_network_get_info (IotNetwork *n)
+{
+  return &n->info;
+}
+
+/* Returns: (transfer full): copies of the visible access points. */
+GPtrArray *
+iot_network_dup_access_points (IotNetwork *n)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_access_point_free);
+  for (guint i = 0; i < n->aps->len; i++)
+    g_ptr_array_add (out, iot_access_point_copy (n->aps->pdata[i]));
+  return out;
+}
+
+static void
+scan_done_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  /* Refused scans (too soon after the last, no permission) change nothing. */
+  if (!nm_device_wifi_request_scan_finish (NM_DEVICE_WIFI (source), res, &error))
+    g_debug ("Wi-Fi scan request: %s", error->message);
+}
+
+/* Asks every Wi-Fi device for a fresh scan; results arrive as ap_added. */
+void
+iot_network_request_scan (IotNetwork *n)
+{
+  if (n->client == NULL || n->state != IOT_NETWORK_RUNNING)
+    return;
+  const GPtrArray *devs = nm_client_get_devices (n->client);
+  for (guint i = 0; devs && i < devs->len; i++)
+    if (NM_IS_DEVICE_WIFI (devs->pdata[i]))
+      nm_device_wifi_request_scan_async (devs->pdata[i], n->cancellable, scan_done_cb, NULL);
+}
+
+gboolean
+iot_network_has_finding (IotNetwork *n)
+{
+  return n->info.findings->len > 0;
+}
+
+/* Returns: (transfer full): one short line for a title bar, e.g.
+ * "Wi-Fi “Home” · WPA2", "Wired", "No NetworkManager". */
+char *
+iot_network_dup_summary (IotNetwork *n)
+{
+  const IotNetworkInfo *info = &n->info;
+  switch (n->state)
+    {
+    case IOT_NETWORK_STARTING:
+      return g_strdup (_("Checking the network…"));
+    case IOT_NETWORK_NO_NM:
+      return g_strdup (_("No NetworkManager"));
+    case IOT_NETWORK_RUNNING:
+      break;
+    }
+  if (!info->connected)
+    return g_strdup (_("Not connected"));
+  switch (info->type)
+    {
+    case IOT_LINK_WIRED:
+      return g_strdup (_("Wired"));
+    case IOT_LINK_WIFI:
+      {
+        const char *ssid = info->ap && *info->ap->ssid ? info->ap->ssid : info->id;
+        g_autofree char *shown = iot_width_truncate (ssid, SSID_TITLE_CELLS);
+        if (info->ap == NULL)
+          return g_strdup_printf (_("Wi-Fi “%s”"), shown);
+        /* Translators: the network line in the title bar: Wi-Fi name and security. */
+        return g_strdup_printf (_("Wi-Fi “%s” · %s"), shown,
+                                iot_wifi_security_label (info->ap->security));
+      }
+    default:
+      {
+        g_autofree char *shown = iot_width_truncate (info->id, SSID_TITLE_CELLS);
+        return g_strdup_printf (_("Network “%s”"), shown);
+      }
+    }
+}
+
+static const char *
+link_type_to_string (IotLinkType t)
+{
+  switch (t)
+    {
+    case IOT_LINK_WIRED: return "wired";
+    case IOT_LINK_WIFI: return "wifi";
+    case IOT_LINK_OTHER: return "other";
+    case IOT_LINK_NONE: break;
+    }
+  return "none";
+}
+
+static void
+ap_to_json (JsonBuilder *b, const IotAccessPoint *ap)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ssid");
+  json_builder_add_string_value (b, ap->ssid);
+  json_builder_set_member_name (b, "bssid");
+  json_builder_add_string_value (b, ap->bssid);
+  json_builder_set_member_name (b, "frequency");
+  json_builder_add_int_value (b, ap->frequency);
+  json_builder_set_member_name (b, "band");
+  if (band_to_string (ap->band))
+    json_builder_add_string_value (b, band_to_string (ap->band));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "signal");
+  json_builder_add_int_value (b, ap->strength);
+  json_builder_set_member_name (b, "security");
+  json_builder_add_string_value (b, iot_wifi_security_to_string (ap->security));
+  json_builder_set_member_name (b, "tkip_only");
+  json_builder_add_boolean_value (b, ap->tkip_only);
+  json_builder_set_member_name (b, "active");
+  json_builder_add_boolean_value (b, ap->active);
+  json_builder_end_object (b);
+}
+
+static void
+strings_to_json (JsonBuilder *b, GPtrArray *strings)
+{
+  json_builder_begin_array (b);
+  for (guint i = 0; i < strings->len; i++)
+    json_builder_add_string_value (b, strings->pdata[i]);
+  json_builder_end_array (b);
+}
+
+/* Returns: (transfer full): the snapshot as schema "iotsetup.network/1". */
+JsonNode *
+iot_network_to_json (IotNetwork *n)
+{
+  const IotNetworkInfo *info = &n->info;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "schema");
+  json_builder_add_string_value (b, IOT_NETWORK_SCHEMA);
+
+  json_builder_set_member_name (b, "networkmanager");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "running");
+  json_builder_add_boolean_value (b, n->state == IOT_NETWORK_RUNNING);
+  json_builder_set_member_name (b, "version");
+  if (n->version)
+    json_builder_add_string_value (b, n->version);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "error");
+  if (n->error)
+    json_builder_add_string_value (b, n->error);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "connected");
+  json_builder_add_boolean_value (b, info->connected);
+  json_builder_set_member_name (b, "connection");
+  if (!info->connected)
+    json_builder_add_null_value (b);
+  else
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, info->id);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, link_type_to_string (info->type));
+      json_builder_set_member_name (b, "nm_type");
+      json_builder_add_string_value (b, info->nm_type);
+      json_builder_set_member_name (b, "interface");
+      if (info->interface)
+        json_builder_add_string_value (b, info->interface);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "primary");
+      json_builder_add_boolean_value (b, info->primary);
+      json_builder_set_member_name (b, "ipv4");
+      strings_to_json (b, info->ipv4);
+      json_builder_set_member_name (b, "ipv6");
+      strings_to_json (b, info->ipv6);
+      json_builder_set_member_name (b, "wifi");
+      if (info->ap)
+        ap_to_json (b, info->ap);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+    }
+
+  json_builder_set_member_name (b, "findings");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < info->findings->len; i++)
+    {
+      const IotFinding *f = info->findings->pdata[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, f->id);
+      json_builder_set_member_name (b, "guideline");
+      json_builder_add_int_value (b, f->guideline);
+      json_builder_set_member_name (b, "etsi");
+      json_builder_add_string_value (b, f->etsi);
+      json_builder_set_member_name (b, "result");
+      json_builder_add_string_value (b, f->result == IOT_FINDING_FAIL ? "fail" : "warn");
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, f->message);
+      json_builder_set_member_name (b, "advice");
+      json_builder_add_string_value (b, f->advice);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "access_points");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n->aps->len; i++)
+    ap_to_json (b, n->aps->pdata[i]);
+  json_builder_end_array (b);
+
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}

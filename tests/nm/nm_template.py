@@ -1,0 +1,278 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+'''NetworkManager mock for iotsetup's tests: python-dbusmock's stock
+"networkmanager" template plus what it lacks for libnm clients (see
+/work/shared/LAB-NOTES.md section 2): PrimaryConnection, the active access
+point, IP4Config/IP6Config objects, separate WPA and RSN flags, and whole
+wired or Wi-Fi connections set up in one call, each object complete before
+it is announced (so libnm never sees a half-built one).
+
+Load it with: python3 -m dbusmock --system --template tests/nm/nm_template.py
+Mock methods (interface org.freedesktop.DBus.Mock, object /org/freedesktop):
+
+  AddWiredConnection(iface s, id s, ipv4 s, prefix u, ipv6 s, primary b) -> s
+  AddWifiConnection(iface s, id s, ssid s, bssid s, frequency u, strength y,
+                    flags u, wpa_flags u, rsn_flags u, ipv4 s, prefix u,
+                    primary b) -> s
+  AddAccessPointFlags(device s, name s, ssid s, bssid s, frequency u,
+                      strength y, flags u, wpa_flags u, rsn_flags u) -> s
+  SetAccessPointStrength(ap s, strength y)
+  RemoveAccessPoint(device s, ap s)          (stock)
+
+ipv4/ipv6 may be "" for none. Device paths are
+/org/freedesktop/NetworkManager/Devices/IFACE.
+'''
+
+import uuid
+
+import dbus
+
+import dbusmock
+from dbusmock import MOCK_IFACE
+# The stock template: its constants, its load() and its mock methods.
+from dbusmock.templates.networkmanager import *  # noqa: F401,F403 pylint: disable=wildcard-import,unused-wildcard-import
+from dbusmock.templates import networkmanager as _stock
+
+IP4_IFACE = 'org.freedesktop.NetworkManager.IP4Config'
+IP6_IFACE = 'org.freedesktop.NetworkManager.IP6Config'
+WIRED_IFACE = 'org.freedesktop.NetworkManager.Device.Wired'
+
+_counter = {'ip': 0, 'ac': 0}
+
+
+def load(mock, parameters):
+    if 'Version' not in parameters:
+        parameters = dict(parameters)
+        parameters['Version'] = '1.42.4-mock'
+    _stock.load(mock, parameters)
+    manager = dbusmock.get_object(MANAGER_OBJ)
+    manager.AddProperties(MANAGER_IFACE, {
+        'PrimaryConnection': dbus.ObjectPath('/'),
+        'PrimaryConnectionType': '',
+        'ActivatingConnection': dbus.ObjectPath('/'),
+        'AllDevices': dbus.Array([], signature='o'),
+        'Capabilities': dbus.Array([], signature='u'),
+        'Metered': dbus.UInt32(0),
+        'ConnectivityCheckAvailable': False,
+        'ConnectivityCheckEnabled': False,
+        'ConnectivityCheckUri': '',
+        'Checkpoints': dbus.Array([], signature='o'),
+        'GlobalDnsConfiguration': dbus.Dictionary({}, signature='sv'),
+        'RadioFlags': dbus.UInt32(0),
+    })
+
+
+def _ip_config(self, family, address, prefix):
+    '''An IP4Config or IP6Config object (announced); "/" when no address.'''
+    if not address:
+        return dbus.ObjectPath('/')
+    _counter['ip'] += 1
+    iface = IP4_IFACE if family == 4 else IP6_IFACE
+    path = f'/org/freedesktop/NetworkManager/IP{family}Config/{_counter["ip"]}'
+    props = {
+        'AddressData': dbus.Array([dbus.Dictionary({'address': dbus.String(address),
+                                                    'prefix': dbus.UInt32(prefix)},
+                                                   signature='sv')],
+                                  signature='a{sv}'),
+        'Gateway': '',
+        'RouteData': dbus.Array([], signature='a{sv}'),
+        'Domains': dbus.Array([], signature='s'),
+        'Searches': dbus.Array([], signature='s'),
+        'DnsOptions': dbus.Array([], signature='s'),
+        'DnsPriority': dbus.Int32(0),
+    }
+    if family == 4:
+        props['NameserverData'] = dbus.Array([], signature='a{sv}')
+        props['WinsServerData'] = dbus.Array([], signature='s')
+    else:
+        props['Nameservers'] = dbus.Array([], signature='ay')
+    self.AddObject(path, iface, props, [])
+    self.object_manager_emit_added(path)
+    return dbus.ObjectPath(path)
+
+
+def _device_props(iface, dev_type, ip4, ip6):
+    return {
+        'DeviceType': dbus.UInt32(dev_type),
+        'State': dbus.UInt32(DeviceState.ACTIVATED),
+        'StateReason': (dbus.UInt32(DeviceState.ACTIVATED), dbus.UInt32(0)),
+        'Interface': iface,
+        'IpInterface': iface,
+        'ActiveConnection': dbus.ObjectPath('/'),
+        'AvailableConnections': dbus.Array([], signature='o'),
+        'AutoConnect': True,
+        'Managed': True,
+        'Driver': 'dbusmock',
+        'Ip4Config': ip4,
+        'Ip6Config': ip6,
+        'Dhcp4Config': dbus.ObjectPath('/'),
+        'Dhcp6Config': dbus.ObjectPath('/'),
+        'Udi': '/sys/devices/virtual/net/' + iface,
+        'Path': '',
+        'Mtu': dbus.UInt32(1500),
+        'Real': True,
+        'Metered': dbus.UInt32(0),
+        'Capabilities': dbus.UInt32(0),
+        'FirmwareMissing': False,
+        'NmPluginMissing': False,
+    }
+
+
+def _set(obj, iface, props):
+    '''Property changes with PropertiesChanged signals. (UpdateProperties
+    cannot send object paths in dbusmock 0.28.)'''
+    for name, value in props.items():
+        obj.Set(iface, name, value)
+
+
+def _announce_device(self, path):
+    self.object_manager_emit_added(path)
+    manager = dbusmock.get_object(MANAGER_OBJ)
+    devices = manager.Get(MANAGER_IFACE, 'Devices') + [dbus.ObjectPath(path)]
+    _set(manager, MANAGER_IFACE, {'Devices': dbus.Array(devices, signature='o'),
+                                  'AllDevices': dbus.Array(devices, signature='o')})
+    manager.EmitSignal(MANAGER_IFACE, 'DeviceAdded', 'o', [dbus.ObjectPath(path)])
+
+
+def _ap_props(ssid, bssid, frequency, strength, flags, wpa_flags, rsn_flags):
+    return {
+        'Ssid': dbus.ByteArray(ssid.encode('UTF-8', 'surrogateescape')),
+        'HwAddress': dbus.String(bssid),
+        'Flags': dbus.UInt32(flags),
+        'WpaFlags': dbus.UInt32(wpa_flags),
+        'RsnFlags': dbus.UInt32(rsn_flags),
+        'Frequency': dbus.UInt32(frequency),
+        'MaxBitrate': dbus.UInt32(54000),
+        'Mode': dbus.UInt32(InfrastructureMode.NM_802_11_MODE_INFRA),
+        'Strength': dbus.Byte(strength),
+        'LastSeen': dbus.Int32(1),
+        'Bandwidth': dbus.UInt32(20),
+    }
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='ssssuyuuu', out_signature='s')
+def AddAccessPointFlags(self, dev_path, ap_name, ssid, bssid, frequency, strength,
+                        flags, wpa_flags, rsn_flags):
+    '''An access point with its own Flags, WpaFlags and RsnFlags.'''
+    dev = dbusmock.get_object(dev_path)
+    path = '/org/freedesktop/NetworkManager/AccessPoint/' + ap_name
+    self.AddObject(path, ACCESS_POINT_IFACE,
+                   _ap_props(ssid, bssid, frequency, strength, flags, wpa_flags, rsn_flags), [])
+    self.object_manager_emit_added(path)
+    dev.access_points.append(path)
+    aps = dev.Get(WIRELESS_DEVICE_IFACE, 'AccessPoints') + [dbus.ObjectPath(path)]
+    dev.Set(WIRELESS_DEVICE_IFACE, 'AccessPoints', dbus.Array(aps, signature='o'))
+    dev.EmitSignal(WIRELESS_DEVICE_IFACE, 'AccessPointAdded', 'o', [dbus.ObjectPath(path)])
+    return path
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='sy', out_signature='')
+def SetAccessPointStrength(self, ap_path, strength):
+    dbusmock.get_object(ap_path).Set(ACCESS_POINT_IFACE, 'Strength', dbus.Byte(strength))
+
+
+def _activate(self, dev_path, conn_type, conn_id, settings, specific, ip4, ip6, primary):
+    '''A saved connection and its active connection on dev_path; the device,
+    the manager's ActiveConnections and (if primary) PrimaryConnection follow.'''
+    conn_path = self.SettingsAddConnection(settings)
+    _counter['ac'] += 1
+    ac_path = f'/org/freedesktop/NetworkManager/ActiveConnection/{_counter["ac"]}'
+    self.AddObject(ac_path, ACTIVE_CONNECTION_IFACE, {
+        'Connection': dbus.ObjectPath(conn_path),
+        'SpecificObject': dbus.ObjectPath(specific),
+        'Id': conn_id,
+        'Uuid': settings['connection']['uuid'],
+        'Type': conn_type,
+        'Devices': dbus.Array([dbus.ObjectPath(dev_path)], signature='o'),
+        'State': dbus.UInt32(NMActiveConnectionState.NM_ACTIVE_CONNECTION_STATE_ACTIVATED),
+        'StateFlags': dbus.UInt32(0),
+        'Default': bool(primary),
+        'Default6': False,
+        'Ip4Config': ip4,
+        'Ip6Config': ip6,
+        'Dhcp4Config': dbus.ObjectPath('/'),
+        'Dhcp6Config': dbus.ObjectPath('/'),
+        'Vpn': False,
+        'Master': dbus.ObjectPath('/'),
+        'Controller': dbus.ObjectPath('/'),
+    }, [])
+    self.object_manager_emit_added(ac_path)
+
+    dev = dbusmock.get_object(dev_path)
+    _set(dev, DEVICE_IFACE, {
+        'ActiveConnection': dbus.ObjectPath(ac_path),
+        'AvailableConnections': dbus.Array([dbus.ObjectPath(conn_path)], signature='o'),
+    })
+
+    manager = dbusmock.get_object(MANAGER_OBJ)
+    acs = manager.Get(MANAGER_IFACE, 'ActiveConnections') + [dbus.ObjectPath(ac_path)]
+    changes = {'ActiveConnections': dbus.Array(acs, signature='o')}
+    if primary:
+        changes['PrimaryConnection'] = dbus.ObjectPath(ac_path)
+        changes['PrimaryConnectionType'] = conn_type
+        changes['State'] = dbus.UInt32(NMState.NM_STATE_CONNECTED_GLOBAL)
+    elif manager.Get(MANAGER_IFACE, 'PrimaryConnection') == '/':
+        changes['State'] = dbus.UInt32(NMState.NM_STATE_CONNECTED_SITE)
+    _set(manager, MANAGER_IFACE, changes)
+    if 'State' in changes:
+        manager.EmitSignal(MANAGER_IFACE, 'StateChanged', 'u', [changes['State']])
+    return ac_path
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='sssusb', out_signature='s')
+def AddWiredConnection(self, iface, conn_id, ipv4, prefix, ipv6, primary):
+    '''An activated Ethernet device with a connection and addresses.'''
+    ip4 = _ip_config(self, 4, ipv4, prefix)
+    ip6 = _ip_config(self, 6, ipv6, 64)
+    path = '/org/freedesktop/NetworkManager/Devices/' + iface
+    self.AddObject(path, WIRED_IFACE, {
+        'Carrier': True,
+        'HwAddress': '02:00:5E:10:00:01',
+        'PermHwAddress': '02:00:5E:10:00:01',
+        'Speed': dbus.UInt32(1000),
+        'S390Subchannels': dbus.Array([], signature='s'),
+    }, [])
+    dbusmock.get_object(path).AddProperties(DEVICE_IFACE, _device_props(iface, 1, ip4, ip6))
+    _announce_device(self, path)
+    settings = {
+        'connection': {'id': conn_id, 'type': '802-3-ethernet', 'uuid': str(uuid.uuid4()),
+                       'interface-name': iface},
+        '802-3-ethernet': {},
+    }
+    return _activate(self, path, '802-3-ethernet', conn_id, settings, '/', ip4, ip6, primary)
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='ssssuyuuusub', out_signature='s')
+def AddWifiConnection(self, iface, conn_id, ssid, bssid, frequency, strength,
+                      flags, wpa_flags, rsn_flags, ipv4, prefix, primary):
+    '''An activated Wi-Fi device connected to a new access point.'''
+    ip4 = _ip_config(self, 4, ipv4, prefix)
+    ip6 = dbus.ObjectPath('/')
+    path = '/org/freedesktop/NetworkManager/Devices/' + iface
+    self.AddObject(path, WIRELESS_DEVICE_IFACE, {
+        'HwAddress': '02:00:5E:10:00:02',
+        'PermHwAddress': '02:00:5E:10:00:02',
+        'Bitrate': dbus.UInt32(54000),
+        'Mode': dbus.UInt32(InfrastructureMode.NM_802_11_MODE_INFRA),
+        'WirelessCapabilities': dbus.UInt32(0xfff),
+        'AccessPoints': dbus.Array([], signature='o'),
+        'ActiveAccessPoint': dbus.ObjectPath('/'),
+        'LastScan': dbus.Int64(1),
+    }, [
+        ('GetAccessPoints', '', 'ao', 'ret = self.access_points'),
+        ('GetAllAccessPoints', '', 'ao', 'ret = self.access_points'),
+        ('RequestScan', 'a{sv}', '', ''),
+    ])
+    dev = dbusmock.get_object(path)
+    dev.access_points = []
+    dev.AddProperties(DEVICE_IFACE, _device_props(iface, 2, ip4, ip6))
+    _announce_device(self, path)
+    ap = AddAccessPointFlags(self, path, iface + '_home', ssid, bssid, frequency, strength,
+                             flags, wpa_flags, rsn_flags)
+    dev.Set(WIRELESS_DEVICE_IFACE, 'ActiveAccessPoint', dbus.ObjectPath(ap))
+    settings = {
+        'connection': {'id': conn_id, 'type': '802-11-wireless', 'uuid': str(uuid.uuid4()),
+                       'interface-name': iface},
+        '802-11-wireless': {'ssid': dbus.ByteArray(ssid.encode('UTF-8', 'surrogateescape')),
+                            'mode': 'infrastructure'},
+    }
+    return _activate(self, path, '802-11-wireless', conn_id, settings, ap, ip4, ip6, primary)
