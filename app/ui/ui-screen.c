@@ -296,15 +296,19 @@ ui_screen_end (IotUi *ui, const IotAction *bar, gboolean show_help)
 {
   fill_line (0, UI_STYLE_TITLE);
   g_autofree char *title = g_strdup_printf (" iotsetup · %s", ui->title ? ui->title : "");
-  /* Right-aligned: [network] [info]; together at most 3/5 of the line,
-   * the info (short) first, the network line clipped to what is left. */
-  int right = ui->cols * 3 / 5;
+  /* Right-aligned: [network] [info]. The title keeps half the line (or
+   * all it needs), the info (short) comes next, and the network line gets
+   * what is left; it is left out when that is too little to read. */
+  int right = ui->cols - MIN (iot_width (title) + 1, ui->cols / 2);
+  int net_need = ui->title_net ? iot_width (ui->title_net) + 2 : 0;
+  int plain_info_w = ui->title_info ? iot_width (ui->title_info) + 1 : 0;
+  gboolean show_net = net_need > 0 && right - plain_info_w - 2 >= MIN (net_need, 12);
   g_autofree char *info = ui->title_info == NULL ? NULL
-                          : ui->title_net ? g_strdup_printf ("%s %s", ui_term_is_utf8 () ? "│" : "|",
-                                                             ui->title_info)
-                                          : g_strdup (ui->title_info);
+                          : show_net ? g_strdup_printf ("%s %s", ui_term_is_utf8 () ? "│" : "|",
+                                                        ui->title_info)
+                                     : g_strdup (ui->title_info);
   int info_w = info ? MIN (iot_width (info) + 1, right) : 0;
-  int net_w = ui->title_net ? MIN (iot_width (ui->title_net) + 2, right - info_w) : 0;
+  int net_w = show_net ? MIN (net_need, right - info_w) : 0;
   int net_x = ui->cols - info_w - net_w;
   /* A cell between a cut title and what follows, so "…" never runs into it
    * (translated titles are cut at 40 columns). */
