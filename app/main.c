@@ -29,6 +29,7 @@ commands_description (void)
   return _("Commands:\n"
            "  (none)      start the interactive assistant\n"
            "  scan        find devices and list them (--json for scripts)\n"
+           "  check DEVICE  check a device against the 13 guidelines (--json, --report)\n"
            "  network     show the network this computer is on and its security\n"
            "  qr TEXT     show TEXT as a QR code (--svg, --png: save it)\n"
            "\n"
@@ -80,6 +81,8 @@ main (int argc, char **argv)
     return iot_cli_scan (g_steal_pointer (&config), argc - 1, argv + 1);
   if (strcmp (argv[1], "qr") == 0)
     return iot_cli_qr (g_steal_pointer (&config), argc - 1, argv + 1);
+  if (strcmp (argv[1], "check") == 0)
+    return iot_cli_check (g_steal_pointer (&config), argc - 1, argv + 1);
   if (strcmp (argv[1], "network") == 0)
     return iot_cli_network (g_steal_pointer (&config), argc - 1, argv + 1);
 

@@ -12,8 +12,11 @@ enum
   IOT_EXIT_OK = 0,
   IOT_EXIT_NONE_FOUND = 1,
   IOT_EXIT_ERROR = 2,
+  IOT_EXIT_CHECK_WARN = 3, /* `check`: the worst result is WARN */
+  IOT_EXIT_CHECK_FAIL = 4, /* `check`: a FAIL */
 };
 
 int iot_cli_scan (IotConfig *config, int argc, char **argv);
 int iot_cli_qr (IotConfig *config, int argc, char **argv);
+int iot_cli_check (IotConfig *config, int argc, char **argv);
 int iot_cli_network (IotConfig *config, int argc, char **argv);

@@ -6,8 +6,11 @@
 
 #include "app/core/iot-check.h"
 #include "app/core/iot-checks-facts.h"
+#include "app/core/iot-report.h"
 #include "app/core/iot-sanitize.h"
 #include "test-util.h"
+
+#include <glib/gstdio.h>
 
 #define GUIDELINES SRCDIR "/data/guidelines.conf"
 
@@ -449,6 +452,79 @@ test_url_userinfo (void)
     }
 }
 
+/* --- reports ------------------------------------------------------------------ */
+
+static void
+run_to_end (IotCheckRunner *runner)
+{
+  Run run = { g_main_loop_new (NULL, FALSE) };
+  iot_check_runner_run_async (runner, NULL, run_done, &run);
+  g_main_loop_run (run.loop);
+  g_main_loop_unref (run.loop);
+  g_assert_no_error (run.error);
+}
+
+static void
+test_report (void)
+{
+  g_autoptr (IotGuidelines) gl = guidelines ();
+  const char *txt[] = { "version=1.0", "api_encryption_supported=Noise", NULL };
+  g_autoptr (IotRegistry) reg =
+    device_with ("<script>alert(1)</script> & \"Co\"", "_esphomelib._tcp", txt);
+  IotDevice *d = the_device (reg);
+  g_autoptr (IotProfile) p = profile_with ("https://example.com/vdp", "2020-01-01");
+  p->id = g_strdup ("test");
+  p->vendor = g_strdup ("Vendor");
+  p->family = g_strdup ("Family");
+  p->default_credentials = g_ptr_array_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_utc (2025, 6, 1, 12, 0, 0);
+  IotCheckContext ctx = { .device = d, .profile = p, .guidelines = gl, .now = now };
+  guint n;
+  const IotCheck *const *checks = iot_checks_facts (&n);
+  g_autoptr (IotCheckRunner) runner = iot_check_runner_new (checks, n, &ctx);
+  run_to_end (runner);
+  g_autoptr (IotReport) report = iot_report_new (d, p, gl, runner, now);
+  g_assert_cmpint (iot_report_get_worst (report), ==, IOT_CHECK_FAIL);
+  g_assert_cmpint (iot_report_get_status (report, 3), ==, IOT_CHECK_FAIL);
+  g_assert_cmpint (iot_report_get_status (report, 5), ==, IOT_CHECK_FAIL);
+
+  g_autofree char *html = iot_report_to_html (report);
+  g_assert_null (strstr (html, "<script>"));
+  g_assert_nonnull (strstr (html, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;"));
+  g_assert_true (g_str_has_prefix (html, "<!DOCTYPE html>"));
+
+  g_autoptr (JsonNode) root = iot_report_to_json (report);
+  JsonObject *o = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (o, "schema"), ==, "iotsetup.check/1");
+  g_assert_cmpstr (json_object_get_string_member (o, "worst"), ==, "fail");
+  JsonArray *gs = json_object_get_array_member (o, "guidelines");
+  g_assert_cmpuint (json_array_get_length (gs), ==, 13);
+  JsonObject *g3 = json_array_get_object_element (gs, 2);
+  g_assert_cmpstr (json_object_get_string_member (g3, "status"), ==, "fail");
+  g_assert_cmpstr (json_object_get_string_member (g3, "psti"), ==, "Schedule 1, paragraph 3");
+
+  g_autofree char *text = iot_report_to_text (report);
+  g_assert_nonnull (strstr (text, " 3. Keep software updated: FAIL"));
+  g_assert_nonnull (strstr (text, "Security updates ended on 2020-01-01"));
+
+  IotReportFormat f;
+  g_assert_true (iot_report_format_from_string ("HTML", &f) && f == IOT_REPORT_HTML);
+  g_assert_false (iot_report_format_from_string ("pdf", &f));
+  g_autofree char *dir = g_dir_make_tmp ("iot-report-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "r.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (iot_report_write (report, IOT_REPORT_JSON, path, &error));
+  g_assert_no_error (error);
+  g_autofree char *back = NULL;
+  g_assert_true (g_file_get_contents (path, &back, NULL, NULL));
+  g_assert_nonnull (strstr (back, "\"schema\" : \"iotsetup.check/1\""));
+  g_autofree char *bad = g_build_filename (dir, "missing", "r.json", NULL);
+  g_assert_false (iot_report_write (report, IOT_REPORT_TEXT, bad, &error));
+  g_assert_nonnull (error);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -466,5 +542,6 @@ main (int argc, char **argv)
   g_test_add_func ("/check/facts/password-kind", test_password_kind);
   g_test_add_func ("/check/facts/communicate", test_communicate);
   g_test_add_func ("/check/facts/url-userinfo", test_url_userinfo);
+  g_test_add_func ("/check/report", test_report);
   return g_test_run ();
 }
