@@ -22,7 +22,13 @@ all_on_screen() { local s; s=$(screen); for p in "$@"; do grep -qF -- "$p" <<<"$
 # start_tui NAME: runs the assistant in a fresh tmux session of 100x30 inside
 # the lab's host namespace; the pane's shell prints EXIT=<code> afterwards.
 start_tui() {
+  # kill-server returns before the old server is gone; a session started
+  # meanwhile can land on the dying server and vanish with it (seen under
+  # load), so wait for its process to end.
+  local old
+  old=$(tm display -p '#{pid}' 2>/dev/null)
   tm kill-server 2>/dev/null
+  [ -z "$old" ] || wait_ms 5000 eval '! kill -0 "$old" 2>/dev/null'
   rm -f "$work/pane.raw"
   tm -f /dev/null new-session -d -s iot -x 100 -y 30 \
     "env TERM=screen-256color LANG=C.UTF-8 XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN'; echo EXIT=\$?; sleep 3600"
@@ -134,15 +140,20 @@ tm send-keys -t iot q
 wait_ms 3000 on_screen "EXIT=0"
 
 # Each of SIGTERM, SIGINT, SIGHUP ends it cleanly with the terminal restored.
+# Leaving frees every Avahi browser and resolver over D-Bus, which can take
+# seconds on a loaded machine (make -j2 check runs two labs at once): the
+# deadline is generous, and a failure says what the screen showed.
 for sig in TERM INT HUP; do
   start_tui
-  wait_ms 10000 on_screen "Devices on your network"
+  wait_ms 10000 on_screen "Devices on your network" || diag "SIG$sig: the list never showed"
   pid=$(iot_pid)
-  kill -s "$sig" "$pid"
-  if wait_ms 3000 on_screen "EXIT=" && [ "$(tm display -p -t iot '#{alternate_on}')" = 0 ]; then
+  kill -s "$sig" "$pid" || diag "SIG$sig: no iotsetup process to signal (pid '$pid')"
+  if wait_ms 10000 on_screen "EXIT=" && [ "$(tm display -p -t iot '#{alternate_on}')" = 0 ]; then
     ok "SIG$sig: exits and restores the terminal"
   else
     not_ok "SIG$sig: exits and restores the terminal"
+    diag "SIG$sig: alternate screen $(tm display -p -t iot '#{alternate_on}'), screen:" \
+      "$(screen | tr -s ' \n' ' ' | tail -c 400)"
   fi
 done
 
