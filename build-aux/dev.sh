@@ -4,7 +4,10 @@
 #   build-aux/dev.sh run     install what is missing, build, start the assistant
 #                            (or offer the demo home network when there is no
 #                            Avahi daemon to find devices with)
-#   build-aux/dev.sh check   install what is missing, build, run every test
+#   build-aux/dev.sh check   install what is missing, build, run every test,
+#                            then the hardening steps (harden)
+#   build-aux/dev.sh harden  only the hardening steps: sanitizer build and its
+#                            tests, valgrind, static analysis, fuzzing
 #   build-aux/dev.sh deps    only install what is missing (and generate the test locales)
 #   build-aux/dev.sh demo    build and run the assistant in the demo network
 set -euo pipefail
@@ -24,6 +27,8 @@ TEST_DEPS=(tmux cups-ipp-utils python3 python3-zeroconf python3-dbusmock zbar-to
   procps time locales network-manager libglib2.0-bin util-linux)
 # The locales the translated screens are tested in (tests/tui/tui-i18n.sh).
 TEST_LOCALES=(de_DE ja_JP uk_UA)
+# The hardening steps: libFuzzer and the sanitizer runtimes come with clang.
+HARDEN_DEPS=(clang libclang-rt-dev valgrind cppcheck clang-tidy)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -81,9 +86,139 @@ demo() {
   if [ "$(id -u)" -eq 0 ]; then exec "${cmd[@]}"; else exec sudo "${cmd[@]}"; fi
 }
 
+# --- hardening ------------------------------------------------------------------
+# Each step adds to $build/harden.results one line per result,
+# "PASS|FAIL|SKIP COUNT WHAT"; check adds them to its totals. A step that
+# breaks before it can report counts as one failure, never as nothing.
+asan_build="$top/_build-asan"
+FUZZ_SECONDS=${IOTSETUP_FUZZ_SECONDS:-60}
+
+record() {
+  printf '%s %s %s\n' "$1" "$2" "$3" >>"$build/harden.results"
+  printf 'harden: %-4s %4s  %s\n' "$1" "$2" "$3"
+}
+
+# record_tap WHAT LOG STATUS: the ok / not ok / SKIP lines of a TAP log.
+record_tap() {
+  local what=$1 log=$2 rc=$3 pass fail skip
+  skip=$(grep -Ec '^ok .*# SKIP|^1\.\.0 # SKIP' "$log" || true)
+  pass=$(($(grep -c '^ok ' "$log" || true) - $(grep -c '^ok .*# SKIP' "$log" || true)))
+  fail=$(grep -c '^not ok ' "$log" || true)
+  [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1 # died without saying why
+  [ "$pass" -gt 0 ] && record PASS "$pass" "$what"
+  if [ "$fail" -gt 0 ]; then
+    record FAIL "$fail" "$what (see $log)"
+    grep '^not ok' "$log" | sed 's/^/    /'
+  fi
+  [ "$skip" -gt 0 ] && record SKIP "$skip" "$what"
+  [ "$fail" -eq 0 ]
+}
+
+# The whole test suite again on a build with AddressSanitizer (leaks
+# included) and UndefinedBehaviorSanitizer: unit tests, corpus replay, and
+# the CLI, QR and lab tests that run the binary (in tmux and in network
+# namespaces too). Every report is fatal and goes to a file, so one from a
+# process whose exit status no test looks at is still seen.
+harden_sanitizers() {
+  local logs="$asan_build/sanitizer-logs" ok=0 p syms missing=() asan
+  # Every finding fatal; full stacks (GLib has no frame pointers); reports
+  # into files. LSan: third-party leaks only, see tests/harden/lsan.supp.
+  asan="halt_on_error=1:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1"
+  asan+=":strict_string_checks=1:malloc_context_size=30:fast_unwind_on_malloc=0"
+  asan+=":log_path=$logs/asan"
+  mkdir -p "$asan_build"
+  if ! (cd "$asan_build" &&
+    { [ -f Makefile ] ||
+      "$top/configure" --enable-werror --enable-sanitizers >configure.log 2>&1; } &&
+    make -j"$(nproc)" all >make.log 2>&1 && make -j"$(nproc)" check TESTS= >>make.log 2>&1); then
+    record FAIL 1 "sanitizer build (see $asan_build/make.log)"
+    return 1
+  fi
+  # The flags must reach every program: the tool and every check program.
+  for p in "$asan_build"/iotsetup "$asan_build"/tests/{unit/test,fuzz/replay}-*; do
+    case "$p" in *.o | *.log | *.trs | *.c) continue ;; esac
+    [ -x "$p" ] || continue
+    syms=$(nm "$p" 2>/dev/null || true)
+    [[ $syms == *__asan_init* && $syms == *__ubsan_handle* ]] || missing+=("${p#"$asan_build"/}")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    record PASS 1 "sanitizer build: every program is built with ASan and UBSan"
+  else
+    record FAIL 1 "sanitizer build: not instrumented: ${missing[*]}"
+  fi
+  rm -rf "$logs" && mkdir -p "$logs"
+  (cd "$asan_build" &&
+    ASAN_OPTIONS="$asan" \
+    UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$logs/ubsan" \
+    LSAN_OPTIONS="suppressions=$top/tests/harden/lsan.supp:print_suppressions=0" \
+    make -j"$(nproc)" check >check.log 2>&1) || ok=1
+  if [ -f "$asan_build/test-suite.log" ]; then
+    awk -v what="sanitizer build: make check" '
+      /^# (PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):/ { n[$2] += $3 }
+      END { printf "PASS %d %s\nFAIL %d %s\nSKIP %d %s\n", n["PASS:"] + n["XFAIL:"], what,
+            n["FAIL:"] + n["ERROR:"] + n["XPASS:"], what, n["SKIP:"], what }' \
+      "$asan_build/test-suite.log" | while read -r kind count what; do
+      [ "$count" -gt 0 ] && record "$kind" "$count" "$what"
+    done
+    grep -E '^(FAIL|ERROR|XPASS):' "$asan_build/test-suite.log" | sed 's/^/    /' || true
+  else
+    record FAIL 1 "sanitizer build: make check never ran the tests (see $asan_build/check.log)"
+  fi
+  if [ -z "$(ls -A "$logs")" ]; then
+    record PASS 1 "sanitizer build: no ASan, UBSan or LSan report from any process"
+  else
+    record FAIL 1 "sanitizer build: $(find "$logs" -type f | wc -l) sanitizer report(s) in $logs"
+    head -n 40 "$logs"/* | sed 's/^/    /'
+    ok=1
+  fi
+  return "$ok"
+}
+
+harden() {
+  local status=0 rc
+  : >"$build/harden.results"
+  echo "harden: sanitizer build ($asan_build) and its tests"
+  harden_sanitizers || status=1
+
+  echo "harden: valgrind"
+  (cd "$build" && IOTSETUP_BIN="$build/iotsetup" IOTSETUP_SRCDIR="$top" \
+    IOTSETUP_BUILDDIR="$build" bash "$top/tests/harden/valgrind.sh" >valgrind.log 2>&1) &&
+    rc=0 || rc=$?
+  record_tap "valgrind: CLI, fuzz corpora, scan in the lab" "$build/valgrind.log" "$rc" || status=1
+
+  echo "harden: static analysis"
+  (IOTSETUP_SRCDIR="$top" IOTSETUP_BUILDDIR="$build" \
+    bash "$top/tests/harden/static-analysis.sh" >"$build/static-analysis.log" 2>&1) &&
+    rc=0 || rc=$?
+  record_tap "static analysis: cppcheck, clang-tidy" "$build/static-analysis.log" "$rc" || status=1
+
+  echo "harden: fuzzing, $FUZZ_SECONDS s per target"
+  "$top/tests/fuzz/fuzz.sh" "$FUZZ_SECONDS" >"$build/fuzz.log" 2>&1 && rc=0 || rc=$?
+  sed 's/^/    /' "$build/fuzz.log"
+  local passed failed
+  passed=$(grep -c '^fuzz .*: no crash$' "$build/fuzz.log" || true)
+  failed=$(grep -c '^fuzz .* FAILED' "$build/fuzz.log" || true)
+  [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1 # the build or the script broke
+  [ "$passed" -gt 0 ] && record PASS "$passed" "fuzzing: targets without a crash"
+  [ "$failed" -gt 0 ] && { record FAIL "$failed" "fuzzing (see $build/fuzz.log)"; status=1; }
+  return "$status"
+}
+
+# totals DISTCHECK FILE...: "N passed, N failed, N skipped" over automake
+# test logs (their "# PASS: N" lines) and harden.results ("PASS N what"
+# lines); DISTCHECK is 1 (passed), 0 (failed) or - (not run).
+totals() {
+  awk -v dc="$1" '
+    FNR == 1 { harden = FILENAME ~ /harden\.results$/ }
+    !harden && /^# (PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):/ { n[$2] += $3 }
+    harden { n[$1 ":"] += $2 }
+    END { printf "%d passed, %d failed, %d skipped\n", n["PASS:"] + n["XFAIL:"] + (dc == "1"),
+          n["FAIL:"] + n["ERROR:"] + n["XPASS:"] + (dc == "0"), n["SKIP:"] }' "${@:2}"
+}
+
 case "${1:-}" in
   deps)
-    install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" "${TEST_DEPS[@]}"
+    install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" "${TEST_DEPS[@]}" "${HARDEN_DEPS[@]}"
     generate_locales
     ;;
   run)
@@ -104,26 +239,39 @@ case "${1:-}" in
     demo
     ;;
   check)
-    install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" "${TEST_DEPS[@]}"
+    install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" "${TEST_DEPS[@]}" "${HARDEN_DEPS[@]}"
     generate_locales
-    build
-    cd "$build"
     status=0
-    make -j"$(nproc)" check || status=$?
+    rm -f "$build/test-suite.log" "$build/harden.results"
+    build || status=1
+    cd "$build" 2>/dev/null || { mkdir -p "$build" && cd "$build"; }
+    [ "$status" -eq 0 ] && { make -j"$(nproc)" check || status=$?; }
     # The release tarball must build and pass its own (non-lab) tests.
     distcheck=1
     IOTSETUP_SKIP_LAB=1 make -j"$(nproc)" distcheck >distcheck.log 2>&1 || { distcheck=0; status=1; }
     echo "distcheck: $([ $distcheck = 1 ] && echo passed || echo "FAILED, see $build/distcheck.log")"
+    harden || status=1
     # Totals over every test point, from automake's test-suite.log, plus
-    # distcheck; a build that never got to the tests counts as one failure.
+    # distcheck and the hardening steps; a build that never got to the
+    # tests counts as one failure.
     [ -f test-suite.log ] || echo "# ERROR: 1" >test-suite.log
-    awk -v dc="$distcheck" '/^# (PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):/ { n[$2] += $3 }
-         END { printf "%d passed, %d failed, %d skipped\n", n["PASS:"] + n["XFAIL:"] + dc,
-               n["FAIL:"] + n["ERROR:"] + n["XPASS:"] + (1 - dc), n["SKIP:"] }' test-suite.log
+    totals "$distcheck" test-suite.log harden.results
+    exit "$status"
+    ;;
+  harden)
+    install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" "${TEST_DEPS[@]}" "${HARDEN_DEPS[@]}"
+    status=0
+    if ! (build && make -C "$build" -j"$(nproc)" check TESTS= >/dev/null); then
+      echo "harden: the normal build failed"
+      echo "0 passed, 1 failed, 0 skipped"
+      exit 1
+    fi
+    harden || status=1
+    totals - "$build/harden.results"
     exit "$status"
     ;;
   *)
-    sed -n '3,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

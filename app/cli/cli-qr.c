@@ -126,7 +126,8 @@ print_two_chars (const IotQr *qr, gboolean color)
         }
       g_string_append (out, color ? SGR_RESET "\n" : "\n");
     }
-  fputs (out->str, stdout);
+  /* A failed write sets the stream's error flag; iot_cli_qr() checks it. */
+  (void) fwrite (out->str, 1, out->len, stdout);
 }
 
 /**
@@ -243,5 +244,12 @@ iot_cli_qr (IotConfig *config, int argc, char **argv)
     print_halfblocks (qr, color);
   else
     print_two_chars (qr, color);
-  return fflush (stdout) == 0 ? IOT_EXIT_OK : IOT_EXIT_ERROR;
+  /* A code bigger than stdio's buffer fails in the writes, not in the
+   * final flush: ferror() sees both (a full disk, a closed pipe). */
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      g_printerr ("iotsetup qr: %s\n", _("Cannot write to standard output."));
+      return IOT_EXIT_ERROR;
+    }
+  return IOT_EXIT_OK;
 }

@@ -162,6 +162,13 @@ iot_cli_scan (IotConfig *config, int argc, char **argv)
     }
   else
     print_text (session->registry, profiles);
+  /* A list that never arrived (a full disk, a closed pipe) is an error, not
+   * "devices found". */
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      g_printerr ("iotsetup scan: %s\n", _("Cannot write to standard output."));
+      return IOT_EXIT_ERROR;
+    }
   if (!complete)
     g_printerr ("iotsetup: %s\n", _("The scan timed out before every answer came in; the "
                                    "list may be incomplete."));

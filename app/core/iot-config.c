@@ -7,6 +7,8 @@
 
 #include "iot-config.h"
 
+#include "iot-sanitize.h"
+
 #include <glib/gi18n.h>
 #include <libconfig.h>
 #include <string.h>
@@ -159,8 +161,11 @@ apply_setting (IotConfig *c, const Schema *sc, config_setting_t *s, const char *
                            _("every element must be a string"));
             if (!service_type_is_valid (t))
               {
+                /* The bad value is quoted sanitized and bounded: the message
+                 * goes to a terminal and must be UTF-8 (GError). */
+                g_autofree char *shown = iot_sanitize_text (t, -1, 64);
                 g_autofree char *msg = g_strdup_printf (
-                    _("“%s” is not a DNS-SD service type such as _http._tcp"), t);
+                    _("“%s” is not a DNS-SD service type such as _http._tcp"), shown);
                 return iot_config_error_at (error, IOT_CONFIG_ERROR_VALUE, s, file, path, msg);
               }
             g_strv_builder_add (b, t);
@@ -200,15 +205,17 @@ apply_group (IotConfig *c, config_setting_t *group, const char *prefix, const ch
 static gboolean
 apply (IotConfig *c, config_t *cf, const char *file, GError **error)
 {
-  g_autoptr (IotConfig) trial = iot_config_new ();
-  g_strfreev (trial->service_types);
-  *trial = *c;
-  trial->service_types = g_strdupv (c->service_types);
-  if (!apply_group (trial, config_root_setting (cf), NULL, file, error))
-    return FALSE;
+  /* The trial is a copy with its own list, so either it or @c keeps every
+   * allocation whichever way this ends. */
+  IotConfig trial = *c;
+  trial.service_types = g_strdupv (c->service_types);
+  if (!apply_group (&trial, config_root_setting (cf), NULL, file, error))
+    {
+      g_strfreev (trial.service_types);
+      return FALSE;
+    }
   g_strfreev (c->service_types);
-  *c = *trial;
-  trial->service_types = NULL;
+  *c = trial;
   return TRUE;
 }
 

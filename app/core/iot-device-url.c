@@ -38,11 +38,16 @@ find_service (const IotDevice *d, const char *type)
 static gboolean
 usable_address (const IotAddress *a, IotFamily family)
 {
-  if (a->family != family || !g_hostname_is_ip_address (a->address))
+  GSocketFamily want = family == IOT_FAMILY_IPV4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6;
+  if (a->family != family)
     return FALSE;
-  /* A link-local IPv6 address needs a zone (the interface) that a phone
-   * does not share, and a browser will not take one in a URL. */
-  return family == IOT_FAMILY_IPV4 || g_ascii_strncasecmp (a->address, "fe8", 3) != 0;
+  g_autoptr (GInetAddress) ia = g_inet_address_new_from_string (a->address);
+  if (ia == NULL || g_inet_address_get_family (ia) != want)
+    return FALSE;
+  /* A link-local IPv6 address (all of fe80::/10, not only fe80::/16) needs
+   * a zone (the interface) that a phone does not share, and a browser will
+   * not take one in a URL. */
+  return family == IOT_FAMILY_IPV4 || !g_inet_address_get_is_link_local (ia);
 }
 
 /* Returns: (transfer full) (nullable): the host part for a URL: an IPv4

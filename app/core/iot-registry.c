@@ -133,10 +133,13 @@ emit (IotRegistry *reg, IotRegistryEvent event, IotDevice *device)
     }
 }
 
+/* Sets *@added when the device is new; the caller announces it once it has
+ * a service, so no listener ever sees a device without one. */
 static IotDevice *
-device_get_or_add (IotRegistry *reg, const char *id, const char *host)
+device_get_or_add (IotRegistry *reg, const char *id, const char *host, gboolean *added)
 {
   IotDevice *d = g_hash_table_lookup (reg->devices, id);
+  *added = d == NULL;
   if (d != NULL)
     return d;
   d = g_new0 (IotDevice, 1);
@@ -148,7 +151,6 @@ device_get_or_add (IotRegistry *reg, const char *id, const char *host)
   if (host != NULL && reg->inventory != NULL)
     d->is_new = iot_inventory_note (reg->inventory, d->id, d->first_seen);
   g_hash_table_insert (reg->devices, d->id, d);
-  emit (reg, IOT_REGISTRY_DEVICE_ADDED, d);
   return d;
 }
 
@@ -198,10 +200,13 @@ record_detach (IotRegistry *reg, IotRecord *r)
 static void
 record_attach (IotRegistry *reg, IotRecord *r, const char *device_id, const char *host)
 {
-  IotDevice *d = device_get_or_add (reg, device_id, host);
+  gboolean added;
+  IotDevice *d = device_get_or_add (reg, device_id, host, &added);
   IotService *s = service_get_or_add (d, r);
   r->service = s;
   g_ptr_array_add (s->records, r);
+  if (added)
+    emit (reg, IOT_REGISTRY_DEVICE_ADDED, d);
 }
 
 static IotRecord *
@@ -463,8 +468,11 @@ iot_device_dup_display_name (const IotDevice *d)
       }
   if (d->host != NULL)
     return iot_device_dup_host (d);
-  IotService *s = d->services->pdata[0];
-  return iot_sanitize_text (s->name, -1, 128);
+  if (d->services->len > 0)
+    return iot_sanitize_text (((IotService *) d->services->pdata[0])->name, -1, 128);
+  /* A device being removed has no service left: its id names it. */
+  const char *id = g_str_has_prefix (d->id, "name:") ? d->id + strlen ("name:") : d->id;
+  return iot_sanitize_text (id, -1, 128);
 }
 
 /* Returns: (transfer full): the sanitized host name without ".local", or "". */

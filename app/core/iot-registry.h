@@ -91,6 +91,8 @@ typedef enum
   IOT_REGISTRY_DEVICE_REMOVED,
 } IotRegistryEvent;
 
+/* Listeners may read @device: an ADDED one has its first service already; a
+ * REMOVED one has no service left and is freed after the listeners return. */
 typedef void (*IotRegistryFunc) (IotRegistry *registry, IotRegistryEvent event,
                                  IotDevice *device, gpointer user_data);
 

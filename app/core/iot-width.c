@@ -93,16 +93,23 @@ fit_prefix (const char *p, int width)
  * Wraps @s to lines of at most @width cells: at spaces where possible, inside
  * a word when the word alone is wider than a line (long German compounds,
  * URLs), and between any two characters of CJK text, which has no spaces.
- * Newlines in @s start new lines.
+ * Newlines in @s start new lines; an empty paragraph, and so an empty @s, is
+ * one empty line (g_strsplit() would give no paragraph at all for "", and a
+ * blank line a caller asked for would vanish).
  *
- * Returns: (transfer full) (element-type utf8): the lines.
+ * Returns: (transfer full) (element-type utf8): the lines, at least one.
  */
 GPtrArray *
 iot_width_wrap (const char *s, int width)
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
   width = MAX (width, 1);
-  g_auto (GStrv) paragraphs = g_strsplit (s ? s : "", "\n", -1);
+  if (s == NULL || *s == '\0')
+    {
+      g_ptr_array_add (lines, g_strdup (""));
+      return lines;
+    }
+  g_auto (GStrv) paragraphs = g_strsplit (s, "\n", -1);
   for (guint i = 0; paragraphs[i]; i++)
     {
       const char *p = paragraphs[i];

@@ -31,7 +31,7 @@ redirect_stderr (void)
   log_fd = memfd_create ("iotsetup-log", MFD_CLOEXEC);
   if (log_fd < 0)
     return;
-  fflush (stderr);
+  (void) fflush (stderr); /* unbuffered; nothing is lost if this fails */
   saved_stderr = dup (STDERR_FILENO);
   dup2 (log_fd, STDERR_FILENO);
 }
@@ -41,7 +41,7 @@ replay_stderr (void)
 {
   if (saved_stderr < 0)
     return;
-  fflush (stderr);
+  (void) fflush (stderr);
   dup2 (saved_stderr, STDERR_FILENO);
   close (saved_stderr);
   saved_stderr = -1;

@@ -95,6 +95,19 @@ qr --bogus x >/dev/null 2>&1
 check "unknown option: exit 2" [ $? = 2 ]
 qr --png /nonexistent/dir/x.png hello 2>"$work/err"
 check "unwritable file: exit 2" [ $? = 2 ]
+# A full disk: a code bigger than stdio's buffer fails in the writes, a
+# small one in the final flush; both must fail (found by clang-tidy,
+# cert-err33-c: the write's result was not looked at).
+printf 'hello' >"$work/short.txt"
+for input in max short; do
+  for form in --ascii ''; do
+    qr $form - <"$work/$input.txt" >/dev/full 2>"$work/err"
+    rc=$?
+    check "to a full disk ($input text${form:+, $form}): exit 2" [ $rc = 2 ]
+    check "to a full disk ($input text${form:+, $form}): says so" \
+      grep -q 'Cannot write to standard output' "$work/err"
+  done
+done
 check "the command list in --help names qr" eval 'env -u LANGUAGE LC_ALL=C "$IOTSETUP_BIN" --help | grep -q "^  qr TEXT"'
 
 tap_done

@@ -61,6 +61,12 @@ scan --timeout 20 >"$work/scan.txt" 2>/dev/null
 check "text output names the Shelly host" grep -q "$(lab_device_host shelly).local" "$work/scan.txt"
 check "text output has no escape character" bash -c "! grep -q $'\x1b' '$work/scan.txt'"
 
+# Output that cannot be written (a full disk) is exit 2, not "found".
+scan --json --timeout 20 >/dev/full 2>"$work/full.err"
+rc=$?
+check "exit 2 when the JSON cannot be written (rc=$rc)" [ "$rc" -eq 2 ]
+check "says standard output failed" grep -q 'Cannot write to standard output' "$work/full.err"
+
 # Second run: the inventory remembers them, so nothing is new.
 scan --json --timeout 20 >"$work/scan2.json" 2>/dev/null
 check "devices seen before are no longer new" bash -c "! grep -q '\"new\" : true' '$work/scan2.json'"

@@ -394,6 +394,16 @@ test_bad_value (void)
   g_assert_error (error, IOT_CONFIG_ERROR, IOT_CONFIG_ERROR_VALUE);
   g_assert_nonnull (strstr (error->message, "_http.tcp"));
   g_clear_error (&error);
+  /* A bad value is quoted sanitized: escape sequences and bytes that are not
+   * UTF-8 never reach the terminal through the message (found by
+   * tests/fuzz/fuzz-config, seed escaped-service-type). */
+  g_assert_false (iot_config_load_string (
+      c, "discovery: { service_types = [\"\\x1b[2J\xff_evil._tcp\"]; };", &error));
+  g_assert_error (error, IOT_CONFIG_ERROR, IOT_CONFIG_ERROR_VALUE);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_null (strchr (error->message, '\x1b'));
+  g_assert_nonnull (strstr (error->message, "\xe2\x90\x9b[2J\xef\xbf\xbd_evil._tcp"));
+  g_clear_error (&error);
   g_assert_false (iot_config_load_string (c, "discovery: { scan_timeout = 0; };", &error));
   g_assert_cmpstr (error->message, ==,
                    "<string>:1: discovery.scan_timeout: must be between 0.1 and 600");

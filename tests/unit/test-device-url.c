@@ -128,11 +128,28 @@ test_addresses (void)
   g_assert_cmpstr (v4, ==, "http://198.18.0.10/");
   iot_registry_free (reg);
 
-  reg = iot_registry_new ();
-  announce (reg, "ll", "fe80::1", "_http._tcp", 80, NULL);
-  g_autofree char *ll = url_of (reg);
-  g_assert_null (ll);
-  iot_registry_free (reg);
+  /* Link-local is all of fe80::/10 (found by tests/fuzz/fuzz-device-url,
+   * regression input crash-4a3b5e6e…: fe90::); fec0:: is not link-local. */
+  static const struct
+  {
+    const char *address, *want;
+  } link_local[] = {
+    { "fe80::1", NULL },
+    { "fe90:0:c9::4300:0", NULL },
+    { "FEBF::1", NULL },
+    { "fec0::1", "http://[fec0::1]/" },
+    { "fd12:3456:789a::1", "http://[fd12:3456:789a::1]/" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (link_local); i++)
+    {
+      reg = iot_registry_new ();
+      announce (reg, "ll", link_local[i].address, "_http._tcp", 80, NULL);
+      g_autofree char *got = url_of (reg);
+      if (g_strcmp0 (got, link_local[i].want) != 0)
+        g_error ("%s: got %s, expected %s", link_local[i].address, got ? got : "NULL",
+                 link_local[i].want ? link_local[i].want : "NULL");
+      iot_registry_free (reg);
+    }
 }
 
 /* A printer like the lab's ippeveprinter: _ipp, _ipps and _http services. */

@@ -448,6 +448,45 @@ test_listener_counts (void)
   log_free (&b);
 }
 
+/* A listener that reads the device it is told about, as a notice "X
+ * appeared / X left" would: every device it sees has a name, and an added
+ * one has its service already. */
+static void
+read_cb (IotRegistry *reg, IotRegistryEvent event, IotDevice *device, gpointer data)
+{
+  GPtrArray *names = data;
+  if (event == IOT_REGISTRY_DEVICE_ADDED)
+    g_assert_cmpuint (device->services->len, >, 0);
+  g_ptr_array_add (names, iot_device_dup_display_name (device));
+}
+
+static void
+test_listener_reads_device (void)
+{
+  /* Found by tests/fuzz/fuzz-device-url (seed daemon-restart): a device
+   * made for a record that never resolved was announced before it had a
+   * service, and reading its name crashed. */
+  IotRegistry *reg = iot_registry_new ();
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  iot_registry_add_listener (reg, read_cb, names);
+  IotRecordKey k = rkey (2, IOT_FAMILY_IPV4, "Ghost Plug", "_http._tcp");
+  iot_registry_record_found (reg, &k);
+  iot_registry_record_failed (reg, &k, "timeout");
+  iot_registry_record_removed (reg, &k);
+  g_assert_cmpuint (names->len, ==, 3); /* ADDED, CHANGED, REMOVED */
+  for (guint i = 0; i < names->len; i++)
+    g_assert_cmpstr (names->pdata[i], ==, "Ghost Plug");
+
+  /* A resolved device, added and removed. */
+  g_ptr_array_set_size (names, 0);
+  announce (reg, IOT_FAMILY_IPV4, "Lamp", "_http._tcp", "lamp.local", "192.0.2.7", NULL);
+  withdraw (reg, IOT_FAMILY_IPV4, "Lamp", "_http._tcp");
+  g_assert_cmpuint (names->len, ==, 3);
+  g_assert_cmpstr (names->pdata[0], ==, "Lamp");
+  g_assert_cmpstr (names->pdata[2], ==, "lamp");
+  iot_registry_free (reg);
+}
+
 static void
 test_failed_unresolved (void)
 {
@@ -1068,6 +1107,7 @@ main (int argc, char **argv)
   g_test_add_func ("/registry/add-remove", test_remove);
   g_test_add_func ("/registry/listener-counts", test_listener_counts);
   g_test_add_func ("/registry/failed-unresolved", test_failed_unresolved);
+  g_test_add_func ("/registry/listener-reads-device", test_listener_reads_device);
   g_test_add_func ("/registry/move-host", test_move_host);
   g_test_add_func ("/registry/stale", test_stale);
   g_test_add_func ("/registry/display-name", test_display_name);
