@@ -117,24 +117,44 @@ check_document (const char *text, IotRegistry *reg, gboolean complete)
     }
 }
 
+/* The shipped profiles, when IOTSETUP_DATADIR points at them (make check,
+ * fuzz.sh), so that profile matching of hostile devices is fuzzed too. */
+static const IotProfiles *
+shipped_profiles (void)
+{
+  static IotProfiles *profiles;
+  static gboolean tried;
+  if (!tried)
+    {
+      tried = TRUE;
+      if (g_getenv ("IOTSETUP_DATADIR") != NULL)
+        {
+          g_autofree char *dir = iot_profiles_default_dir ();
+          profiles = iot_profiles_load_dir (dir, NULL);
+        }
+    }
+  return profiles;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   fuzz_init ();
+  const IotProfiles *profiles = shipped_profiles ();
   FuzzInput in;
   fuzz_input_init (&in, data, size);
   gboolean complete = fuzz_take_u8 (&in) & 1;
   IotRegistry *reg = iot_registry_new ();
   fuzz_feed_registry (reg, &in);
 
-  g_autoptr (JsonNode) root = iot_registry_to_json (reg, complete);
+  g_autoptr (JsonNode) root = iot_registry_to_json (reg, complete, profiles);
   g_autofree char *text = json_to_string (root, TRUE); /* as `iotsetup scan --json` */
   check_document (text, reg, complete);
 
   g_autoptr (GPtrArray) devices = iot_registry_dup_devices (reg);
   for (guint i = 0; i < devices->len; i++)
     {
-      g_autoptr (JsonNode) one = iot_device_to_json (devices->pdata[i]);
+      g_autoptr (JsonNode) one = iot_device_to_json (devices->pdata[i], profiles);
       if (one == NULL || !JSON_NODE_HOLDS_OBJECT (one))
         fuzz_fail ("iot_device_to_json gave no object", NULL);
     }

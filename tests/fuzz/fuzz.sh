@@ -26,7 +26,9 @@ cc=${CC:-clang}
 case "$seconds" in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-PKGS="glib-2.0 gio-2.0 gio-unix-2.0 avahi-client avahi-glib json-glib-1.0 libconfig libqrencode"
+PKGS="glib-2.0 gio-2.0 gio-unix-2.0 avahi-client avahi-glib json-glib-1.0 libconfig libqrencode libnm"
+# The scan-json target matches hostile devices against the shipped profiles.
+export IOTSETUP_DATADIR=${IOTSETUP_DATADIR:-$top/data}
 
 # The core, instrumented for coverage (fuzzer-no-link) and the sanitizers,
 # through the project's own configure and Makefile.
