@@ -61,10 +61,10 @@ struct _IotCheck
 {
   const char *id;
   guint guidelines[IOT_CHECK_MAX_GUIDELINES + 1]; /* 0-terminated */
+  guint timeout_ms;                               /* 0: the default */
   const char *etsi[IOT_CHECK_MAX_GUIDELINES + 1]; /* provisions, NULL-terminated */
   IotCheckDecideFunc decide;                      /* either this … */
   IotCheckStartFunc start;                        /* … or this */
-  guint timeout_ms;                               /* 0: the default */
 };
 
 const char *iot_check_status_to_string (IotCheckStatus status); /* "PASS", "N/A", … */

@@ -553,6 +553,7 @@ drop_client (IotNetwork *n)
   unwatch_all (n);
   if (n->client != NULL)
     {
+      /* NOLINTNEXTLINE(misc-misplaced-const): GLib's g_clear_signal_handler macro declares it */
       g_clear_signal_handler (&n->client_handler, n->client);
       g_clear_object (&n->client);
     }
@@ -571,6 +572,7 @@ drop_bus (IotNetwork *n)
     }
   if (n->bus != NULL)
     {
+      /* NOLINTNEXTLINE(misc-misplaced-const): GLib's g_clear_signal_handler macro declares it */
       g_clear_signal_handler (&n->closed_handler, n->bus);
       g_clear_object (&n->bus);
     }

@@ -282,9 +282,10 @@ static gboolean
 get_text (Ctx *c, config_setting_t *group, const char *prefix, const char *name,
           gboolean may_be_empty, char **out)
 {
-  config_setting_t *s;
+  config_setting_t *s = NULL;
   if (!member (c, group, prefix, name, TRUE, &s))
     return FALSE;
+  g_return_val_if_fail (s != NULL, FALSE); /* a required member is there */
   g_autofree char *path = join_path (prefix, name);
   const char *v = config_setting_get_string (s);
   if (v == NULL)
@@ -580,11 +581,22 @@ load_match (Ctx *c, IotProfile *p, config_setting_t *root)
 static gboolean
 is_date (const char *v)
 {
-  int y, mo, d;
-  char end;
-  return strlen (v) == 10 && sscanf (v, "%4d-%2d-%2d%c", &y, &mo, &d, &end) == 3 && v[4] == '-'
-         && v[7] == '-' && g_ascii_isdigit (v[0]) && g_ascii_isdigit (v[5])
-         && g_ascii_isdigit (v[8]) && g_date_valid_dmy (d, mo, y);
+  /* YYYY-MM-DD, a day that exists. */
+  if (strlen (v) != 10 || v[4] != '-' || v[7] != '-')
+    return FALSE;
+  int n[3] = { 0, 0, 0 }, field = 0;
+  for (int i = 0; i < 10; i++)
+    {
+      if (i == 4 || i == 7)
+        {
+          field++;
+          continue;
+        }
+      if (!g_ascii_isdigit (v[i]))
+        return FALSE;
+      n[field] = n[field] * 10 + (v[i] - '0');
+    }
+  return g_date_valid_dmy (n[2], n[1], n[0]);
 }
 
 static gboolean
@@ -669,7 +681,7 @@ load_profile (Ctx *c, IotProfile *p, config_setting_t *root, const char *expecte
   static const char *const rules_known[] = { "min_length", "max_length", "allowed", NULL };
   config_setting_t *rules;
   int min = 0, max = 0;
-  guint chars;
+  guint chars = 0;
   if (!get_group (c, root, NULL, "password_rules", FALSE, &rules))
     return FALSE;
   if (rules != NULL)
@@ -724,6 +736,7 @@ iot_profile_load_file (const char *path, GError **error)
   gboolean ok
       = read_file (&cf, path, error) && load_profile (&c, p, config_root_setting (&cf), base);
   config_destroy (&cf);
+  /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): g_autoptr frees it; clang 14's analyzer does not model cleanup attributes */
   return ok ? g_steal_pointer (&p) : NULL;
 }
 
@@ -784,6 +797,7 @@ iot_profiles_load_dir (const char *dir, GError **error)
     }
   if (ps->catch_all == NULL)
     {
+      /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): g_autoptr frees it; clang 14's analyzer does not model cleanup attributes */
       g_set_error (error, IOT_CONFIG_ERROR, IOT_CONFIG_ERROR_VALUE,
                    _("%s: there is no catch-all profile (match = { generic = true; })"), dir);
       return NULL;
@@ -932,6 +946,7 @@ match_service (const IotProfile *p, const IotService *s, Score *score)
         if (s->type && g_ascii_strcasecmp (s->type, r->services[i]) == 0)
           m->service_type = g_strdup (r->services[i]);
       if (m->service_type == NULL)
+        /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): g_autoptr frees it; clang 14's analyzer does not model cleanup attributes */
         return NULL;
     }
   if (r->names)

@@ -10,7 +10,9 @@
 static inline void
 iot_test_init (int *argc, char ***argv, gboolean isolate_dirs)
 {
-  char **args = g_new0 (char *, *argc + 2);
+  /* Kept reachable for the whole run: a test need not free it. */
+  static char **args;
+  args = g_new0 (char *, *argc + 2);
   memcpy (args, *argv, sizeof (char *) * *argc);
   args[(*argc)++] = (char *) "--keep-going";
   *argv = args;
