@@ -543,5 +543,7 @@ main (int argc, char **argv)
   g_test_add_func ("/check/facts/communicate", test_communicate);
   g_test_add_func ("/check/facts/url-userinfo", test_url_userinfo);
   g_test_add_func ("/check/report", test_report);
-  return g_test_run ();
+  int r = g_test_run ();
+  g_free (argv);
+  return r;
 }

@@ -10,9 +10,7 @@
 static inline void
 iot_test_init (int *argc, char ***argv, gboolean isolate_dirs)
 {
-  /* Kept reachable for the whole run: a test need not free it. */
-  static char **args;
-  args = g_new0 (char *, *argc + 2);
+  char **args = g_new0 (char *, *argc + 2); /* main () frees it after g_test_run () */
   memcpy (args, *argv, sizeof (char *) * *argc);
   args[(*argc)++] = (char *) "--keep-going";
   *argv = args;
