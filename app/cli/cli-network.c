@@ -8,7 +8,9 @@
 
 #include "cli.h"
 
+#include "app/core/iot-hotspot.h"
 #include "app/core/iot-network.h"
+#include "app/core/iot-profile.h"
 #include "app/core/iot-width.h"
 
 #include <glib/gi18n.h>
@@ -51,7 +53,36 @@ print_ap_line (const IotAccessPoint *ap)
 }
 
 static void
-print_text (IotNetwork *network)
+print_hotspots (IotHotspots *hotspots)
+{
+  const GPtrArray *hs = iot_hotspots_get (hotspots);
+  if (hs->len == 0)
+    return;
+  g_print ("\n%s\n", _("Devices waiting for setup:"));
+  for (guint i = 0; i < hs->len; i++)
+    {
+      const IotSetupHotspot *h = hs->pdata[i];
+      g_autofree char *ssid = iot_width_pad (h->ssid, 32);
+      g_autofree char *family = iot_width_pad (h->profile->family, 26);
+      g_print ("    %s %s %3u%%  %s\n", ssid, family, h->strength,
+               /* Translators: a setup hotspot anyone may join, without a password. */
+               h->open ? _("open, no password") : iot_wifi_security_label (h->security));
+    }
+  for (guint i = 0; i < hs->len; i++)
+    {
+      const IotSetupHotspot *h = hs->pdata[i];
+      if (h->finding == NULL)
+        continue;
+      g_print ("\n%s ", _("WARN"));
+      /* Translators: %u is a guideline number, %s an ETSI EN 303 645 clause. */
+      g_print (_("Guideline %u, “Minimise exposed attack surfaces” (ETSI EN 303 645 %s):"),
+               h->finding->guideline, h->finding->etsi);
+      g_print ("\n  %s\n  %s\n", h->finding->message, h->finding->advice);
+    }
+}
+
+static void
+print_text (IotNetwork *network, IotHotspots *hotspots)
 {
   const IotNetworkInfo *info = iot_network_get_info (network);
   g_autofree char *summary = iot_network_dup_summary (network);
@@ -93,6 +124,7 @@ print_text (IotNetwork *network)
       for (guint i = 0; i < aps->len; i++)
         print_ap_line (aps->pdata[i]);
     }
+  print_hotspots (hotspots);
 }
 
 /**
@@ -124,6 +156,9 @@ iot_cli_network (IotConfig *config, int argc, char **argv)
 
   Wait wait = { g_main_loop_new (NULL, FALSE), FALSE };
   g_autoptr (IotNetwork) network = iot_network_new ();
+  g_autofree char *profiles_dir = iot_profiles_default_dir ();
+  g_autoptr (IotProfiles) profiles = iot_profiles_load_dir (profiles_dir, NULL);
+  g_autoptr (IotHotspots) hotspots = iot_hotspots_new (network, profiles);
   const IotNetworkListener listener = { .changed = changed_cb };
   iot_network_add_listener (network, &listener, &wait);
   iot_network_start (network);
@@ -136,6 +171,8 @@ iot_cli_network (IotConfig *config, int argc, char **argv)
   if (json)
     {
       g_autoptr (JsonNode) root = iot_network_to_json (network);
+      json_object_set_member (json_node_get_object (root), "setup_hotspots",
+                              iot_hotspots_to_json (hotspots));
       g_autofree char *text = json_to_string (root, TRUE);
       g_print ("%s\n", text);
     }
@@ -150,7 +187,7 @@ iot_cli_network (IotConfig *config, int argc, char **argv)
       return IOT_EXIT_ERROR;
     }
   if (!json)
-    print_text (network);
+    print_text (network, hotspots);
   if (!iot_network_get_info (network)->connected)
     {
       if (!json)
