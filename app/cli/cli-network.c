@@ -11,6 +11,9 @@
 #include "app/core/iot-hotspot.h"
 #include "app/core/iot-network.h"
 #include "app/core/iot-profile.h"
+#include "app/core/iot-qr.h"
+
+#include <unistd.h>
 #include "app/core/iot-width.h"
 
 #include <glib/gi18n.h>
@@ -127,6 +130,62 @@ print_text (IotNetwork *network, IotHotspots *hotspots)
   print_hotspots (hotspots);
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  char *text;
+  GError *error;
+} QrWait;
+
+static void
+wifi_qr_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  QrWait *w = data;
+  w->text = iot_network_wifi_qr_finish (NULL, res, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_CONTINUE; /* removed by the caller */
+}
+
+/* The code holds the Wi-Fi password: only ever drawn on a terminal, never
+ * into a file or a pipe, and wiped once drawn. */
+static int
+show_wifi_qr (IotConfig *config, IotNetwork *network, gboolean ascii)
+{
+  if (!isatty (STDOUT_FILENO))
+    {
+      g_printerr ("iotsetup network: %s\n",
+                  _("The Wi-Fi QR code holds the network's password, so it is only shown on "
+                    "a terminal, never written to a file or a pipe."));
+      return IOT_EXIT_ERROR;
+    }
+  QrWait w = { g_main_loop_new (NULL, FALSE), NULL, NULL };
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  iot_network_wifi_qr_async (network, cancellable, wifi_qr_cb, &w);
+  guint guard = g_timeout_add_seconds (GUARD_TIMEOUT_S, cancel_cb, cancellable);
+  g_main_loop_run (w.loop);
+  g_clear_handle_id (&guard, g_source_remove);
+  g_main_loop_unref (w.loop);
+  if (w.text == NULL)
+    {
+      g_printerr ("iotsetup network: %s\n", w.error->message);
+      g_error_free (w.error);
+      return IOT_EXIT_ERROR;
+    }
+  const IotNetworkInfo *info = iot_network_get_info (network);
+  g_print (_("Scan this code with a phone's camera to join the Wi-Fi network “%s”:"),
+           info->ap && *info->ap->ssid ? info->ap->ssid : info->id);
+  g_print ("\n");
+  int rc = iot_cli_qr_print (config, "iotsetup network", w.text, ascii);
+  iot_secret_free (w.text);
+  return rc;
+}
+
 /**
  * iot_cli_network:
  * @config: (transfer full)
@@ -134,8 +193,14 @@ print_text (IotNetwork *network, IotHotspots *hotspots)
 int
 iot_cli_network (IotConfig *config, int argc, char **argv)
 {
-  gboolean json = FALSE;
+  g_autoptr (IotConfig) cfg = config;
+  gboolean json = FALSE, wifi_qr = FALSE, ascii = FALSE;
   const GOptionEntry entries[] = {
+    { "wifi-qr", 0, 0, G_OPTION_ARG_NONE, &wifi_qr,
+      N_ ("Show a QR code that joins a phone to this Wi-Fi network (on the terminal only)"),
+      NULL },
+    { "ascii", 'a', 0, G_OPTION_ARG_NONE, &ascii, N_ ("With --wifi-qr: draw the code in ASCII"),
+      NULL },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON (schema iotsetup.network/1)"),
       NULL },
     { NULL },
@@ -146,8 +211,7 @@ iot_cli_network (IotConfig *config, int argc, char **argv)
                                        "protected, and the Wi-Fi networks in range."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
-  iot_config_free (config); /* nothing in it concerns this command yet */
-  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc > 1)
+  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc > 1 || (json && wifi_qr))
     {
       g_printerr ("iotsetup network: %s\n",
                   error ? error->message : _("invalid arguments; see --help"));
@@ -186,6 +250,8 @@ iot_cli_network (IotConfig *config, int argc, char **argv)
                     "and set up devices without it."));
       return IOT_EXIT_ERROR;
     }
+  if (wifi_qr)
+    return show_wifi_qr (cfg, network, ascii);
   if (!json)
     print_text (network, hotspots);
   if (!iot_network_get_info (network)->connected)

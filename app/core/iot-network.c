@@ -12,6 +12,7 @@
 
 #include "iot-network.h"
 
+#include "iot-qr.h"
 #include "iot-sanitize.h"
 #include "iot-width.h"
 
@@ -845,6 +846,174 @@ iot_network_request_scan (IotNetwork *n)
   for (guint i = 0; devs && i < devs->len; i++)
     if (NM_IS_DEVICE_WIFI (devs->pdata[i]))
       nm_device_wifi_request_scan_async (devs->pdata[i], n->cancellable, scan_done_cb, NULL);
+}
+
+/* --- the Wi-Fi join code ------------------------------------------------------- */
+
+typedef struct
+{
+  char *type; /* WIFI: scheme type */
+  char *ssid;
+  gboolean hidden;
+  guint wep_index;
+} WifiQr;
+
+static void
+wifi_qr_free (WifiQr *q)
+{
+  g_free (q->type);
+  g_free (q->ssid);
+  g_free (q);
+}
+
+/* Best effort at not leaving the secret in freed memory: the serialized
+ * variant is ours alone once libnm has handed it over. */
+static void
+variant_wipe_unref (GVariant *v)
+{
+  if (v == NULL)
+    return;
+  gsize size = g_variant_get_size (v);
+  gpointer data = (gpointer) g_variant_get_data (v);
+  if (data != NULL && size > 0 && g_variant_is_normal_form (v))
+    explicit_bzero (data, size);
+  g_variant_unref (v);
+}
+
+static void
+wifi_secrets_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  WifiQr *q = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  GVariant *secrets = nm_remote_connection_get_secrets_finish (NM_REMOTE_CONNECTION (source),
+                                                               res, &error);
+  if (secrets == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (g_error_matches (error, NM_SETTINGS_ERROR, NM_SETTINGS_ERROR_PERMISSION_DENIED) ||
+               g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
+               g_error_matches (error, NM_SECRET_AGENT_ERROR,
+                                NM_SECRET_AGENT_ERROR_PERMISSION_DENIED))
+        g_task_return_new_error (
+            task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "%s",
+            _("NetworkManager did not allow this program to read the Wi-Fi password "
+              "(permission denied). Run iotsetup as an administrator, or as the user who "
+              "saved the network."));
+      else
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                                 _("NetworkManager could not give out the Wi-Fi password: %s"),
+                                 error->message);
+      return;
+    }
+  const char *key = NULL;
+  char wep_key[16];
+  g_snprintf (wep_key, sizeof wep_key, "wep-key%u", q->wep_index);
+  GVariant *sec = g_variant_lookup_value (secrets, NM_SETTING_WIRELESS_SECURITY_SETTING_NAME,
+                                          G_VARIANT_TYPE_VARDICT);
+  GVariant *value = NULL;
+  if (sec != NULL)
+    value = g_variant_lookup_value (sec, g_str_equal (q->type, "WEP") ? wep_key : "psk",
+                                    G_VARIANT_TYPE_STRING);
+  if (value != NULL)
+    key = g_variant_get_string (value, NULL);
+  char *text = NULL;
+  if (key != NULL && *key)
+    text = iot_wifi_qr_text (q->type, q->ssid, key, q->hidden);
+  g_clear_pointer (&value, g_variant_unref);
+  g_clear_pointer (&sec, g_variant_unref);
+  variant_wipe_unref (secrets);
+  if (text == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                             _("NetworkManager has no saved password for this Wi-Fi network "
+                               "(it may be kept in your desktop's keyring instead)."));
+  else
+    g_task_return_pointer (task, text, (GDestroyNotify) iot_secret_free);
+}
+
+/**
+ * iot_network_wifi_qr_async:
+ *
+ * Reads the saved connection of the current Wi-Fi network and, unless it
+ * is open, asks NetworkManager for its secret (GetSecrets on the
+ * "802-11-wireless-security" setting). Nothing is cached or written.
+ */
+void
+iot_network_wifi_qr_async (IotNetwork *n, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, iot_network_wifi_qr_async);
+  if (n->client == NULL || n->state != IOT_NETWORK_RUNNING)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                               _("NetworkManager is not available."));
+      return;
+    }
+  gboolean primary;
+  NMActiveConnection *ac = pick_connection (n->client, &primary);
+  NMRemoteConnection *remote = ac ? nm_active_connection_get_connection (ac) : NULL;
+  NMSettingWireless *s_wifi =
+      remote ? nm_connection_get_setting_wireless (NM_CONNECTION (remote)) : NULL;
+  GBytes *ssid = s_wifi ? nm_setting_wireless_get_ssid (s_wifi) : NULL;
+  if (ssid == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                               _("This computer is not connected to a Wi-Fi network."));
+      return;
+    }
+  gsize len;
+  const char *data = g_bytes_get_data (ssid, &len);
+  if (len == 0 || len > 32 || !g_utf8_validate (data, (gssize) len, NULL) ||
+      memchr (data, 0, len) != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
+                               _("This Wi-Fi network's name is not text a phone can read "
+                                 "from a QR code."));
+      return;
+    }
+  WifiQr *q = g_new0 (WifiQr, 1);
+  q->ssid = g_strndup (data, len);
+  q->hidden = nm_setting_wireless_get_hidden (s_wifi);
+  g_task_set_task_data (task, q, (GDestroyNotify) wifi_qr_free);
+
+  NMSettingWirelessSecurity *s_sec =
+      nm_connection_get_setting_wireless_security (NM_CONNECTION (remote));
+  const char *mgmt = s_sec ? nm_setting_wireless_security_get_key_mgmt (s_sec) : NULL;
+  if (mgmt == NULL || g_str_equal (mgmt, "owe"))
+    {
+      q->type = g_strdup ("nopass");
+      g_task_return_pointer (task, iot_wifi_qr_text ("nopass", q->ssid, NULL, q->hidden),
+                             (GDestroyNotify) iot_secret_free);
+      return;
+    }
+  if (g_str_equal (mgmt, "wpa-psk"))
+    q->type = g_strdup ("WPA");
+  else if (g_str_equal (mgmt, "sae"))
+    q->type = g_strdup ("SAE");
+  else if (g_str_equal (mgmt, "none"))
+    {
+      q->type = g_strdup ("WEP");
+      q->wep_index = nm_setting_wireless_security_get_wep_tx_keyidx (s_sec);
+    }
+  else
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s",
+                               _("This Wi-Fi network has a login per person (802.1X), not "
+                                 "one password to share in a QR code."));
+      return;
+    }
+  nm_remote_connection_get_secrets_async (remote, NM_SETTING_WIRELESS_SECURITY_SETTING_NAME,
+                                          cancellable, wifi_secrets_cb,
+                                          g_steal_pointer (&task));
+}
+
+/* Returns: (transfer full): free with iot_secret_free(). */
+char *
+iot_network_wifi_qr_finish (IotNetwork *n, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 gboolean

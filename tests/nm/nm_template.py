@@ -17,6 +17,14 @@ Mock methods (interface org.freedesktop.DBus.Mock, object /org/freedesktop):
                       strength y, flags u, wpa_flags u, rsn_flags u) -> s
   SetAccessPointStrength(ap s, strength y)
   RemoveAccessPoint(device s, ap s)          (stock)
+  SetWifiSecurity(active_connection s, key_mgmt s, psk s, hidden b)
+      gives the saved connection behind an active one an
+      802-11-wireless-security setting (key_mgmt "" for none) and a secret
+      (psk, or wep-key0 for key_mgmt "none") that only GetSecrets returns,
+      in NetworkManager's own format
+  SetSecretsDenied(denied b)
+      GetSecrets fails with ...Settings.PermissionDenied, as for a user
+      polkit does not allow to read system secrets
 
 ipv4/ipv6 may be "" for none. Device paths are
 /org/freedesktop/NetworkManager/Devices/IFACE.
@@ -276,3 +284,48 @@ def AddWifiConnection(self, iface, conn_id, ssid, bssid, frequency, strength,
                             'mode': 'infrastructure'},
     }
     return _activate(self, path, '802-11-wireless', conn_id, settings, ap, ip4, ip6, primary)
+
+
+_secrets = {'denied': False}
+
+
+def _get_secrets(self, setting):
+    '''NetworkManager's GetSecrets: {setting: {key: value}} for the asked
+    setting only (the stock template answers in a format of its own).'''
+    if _secrets['denied']:
+        raise dbus.exceptions.DBusException(
+            'Not authorized to get secrets',
+            name='org.freedesktop.NetworkManager.Settings.PermissionDenied')
+    secrets = getattr(self, 'iot_secrets', {})
+    if setting not in secrets:
+        return dbus.Dictionary({}, signature='sa{sv}')
+    return dbus.Dictionary({setting: dbus.Dictionary(secrets[setting], signature='sv')},
+                           signature='sa{sv}')
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='sssb', out_signature='')
+def SetWifiSecurity(self, ac_path, key_mgmt, psk, hidden):
+    '''An 802-11-wireless-security setting and its secret for the saved
+    connection behind ac_path.'''
+    conn_path = dbusmock.get_object(ac_path).Get(ACTIVE_CONNECTION_IFACE, 'Connection')
+    conn = dbusmock.get_object(conn_path)
+    settings = conn.settings
+    settings['802-11-wireless']['hidden'] = dbus.Boolean(hidden)
+    conn.iot_secrets = {}
+    if key_mgmt:
+        settings['802-11-wireless']['security'] = '802-11-wireless-security'
+        sec = {'key-mgmt': key_mgmt}
+        if key_mgmt == 'none':
+            sec['wep-tx-keyidx'] = dbus.UInt32(0)
+            conn.iot_secrets['802-11-wireless-security'] = {'wep-key0': dbus.String(psk)}
+        else:
+            conn.iot_secrets['802-11-wireless-security'] = {'psk': dbus.String(psk)}
+        settings['802-11-wireless-security'] = sec
+    conn.ConnectionGetSecrets = _get_secrets
+    conn.EmitSignal(CSETTINGS_IFACE, 'Updated', '', [])
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='b', out_signature='')
+def SetSecretsDenied(self, denied):
+    '''GetSecrets fails with PermissionDenied (polkit said no).'''
+    _secrets['denied'] = bool(denied)
