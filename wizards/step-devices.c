@@ -287,6 +287,12 @@ devices_action (IotWizard *w, gpointer data, IotAction action)
     case IOT_ACTION_LANGUAGE:
       iot_wizard_set_next (w, "language");
       return IOT_STEP_NEXT;
+    case IOT_ACTION_WIFI_QR:
+      /* Only on request: the code holds the Wi-Fi password. */
+      if (iot_network_get_info (session->network)->type != IOT_LINK_WIFI)
+        return IOT_STEP_STAY;
+      iot_wizard_set_next (w, "wifi-qr");
+      return IOT_STEP_NEXT;
     case IOT_ACTION_QUIT:
       return IOT_STEP_QUIT;
     default:
@@ -295,6 +301,7 @@ devices_action (IotWizard *w, gpointer data, IotAction action)
 }
 
 static const IotAction devices_bar[] = {
+  /* The Wi-Fi code (w) is in the help: the bar must fit 40 columns. */
   IOT_ACTION_HELP, IOT_ACTION_OPEN, IOT_ACTION_LANGUAGE, IOT_ACTION_QUIT, IOT_ACTION_NONE,
 };
 

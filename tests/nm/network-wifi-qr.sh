@@ -95,6 +95,35 @@ check "WPA2: and on a dark theme" decodes wpa dark "$want"
 check "the mock recorded one GetSecrets call, for 802-11-wireless-security" \
   [ "$(get_secrets_calls | grep -c "'802-11-wireless-security'")" -eq 1 ]
 
+# 1b. The same in the TUI: "w" on the device list, Esc back.
+tm -f /dev/null new-session -d -s tui -x 100 -y 60 \
+  "env -u NO_COLOR -u LANGUAGE -u LC_ALL TERM=screen-256color LANG=C.UTF-8 DBUS_SYSTEM_BUS_ADDRESS='$DBUS_SYSTEM_BUS_ADDRESS' unshare -n '$IOTSETUP_BIN'; sleep 3600"
+tui_on() { tm capture-pane -p -t tui | grep -qF -- "$1"; }
+check "TUI: on the Wi-Fi network" wait_ms 5000 tui_on "Wi-Fi “$ssid”"
+check "TUI: the code was not asked for before the key" [ "$(get_secrets_calls | grep -c "'802-11-wireless-security'")" -eq 1 ]
+tm send-keys -t tui w
+check "TUI: w shows the join code" wait_ms 5000 tui_on "to join the Wi-Fi network"
+sleep 0.3
+tm capture-pane -p -e -N -t tui >"$work/tui.screen"
+tm capture-pane -p -J -t tui >"$work/tui.text"
+first=$(grep -n '[▀▄█]' "$work/tui.text" | head -n 1 | cut -d: -f1)
+last=$(grep -n '[▀▄█]' "$work/tui.text" | tail -n 1 | cut -d: -f1)
+tui_decodes() {
+  local base="$work/tui.light"
+  "$PYTHON3" "$SRCDIR/tests/qr/screen-to-pbm.py" --theme light --rows "$((first - 1)):$((last - 1))" \
+    <"$work/tui.screen" >"$base.pbm" 2>"$base.info" || return 1
+  zbarimg "${zbar_opts[@]}" "$base.pbm" >"$base.out" 2>/dev/null
+  diag "TUI: $(cat "$base.info"), decoded: $(head -c 200 "$base.out" | tr '\n' '|')"
+  printf '%s\n' "$want" | cmp -s - "$base.out"
+}
+check "TUI: the code decodes to exactly $want" tui_decodes
+check "TUI: the password is not shown as text" bash -c "! grep -qF 'p;a,s' '$work/tui.text'"
+check "TUI: GetSecrets asked once more, on the key" [ "$(get_secrets_calls | grep -c "'802-11-wireless-security'")" -eq 2 ]
+tm send-keys -t tui Escape
+check "TUI: Esc goes back to the device list" wait_ms 3000 tui_on "Devices on your network"
+check "TUI: the code is gone" bash -c "! tmux -S '$work/tmux.sock' capture-pane -p -t tui | grep -q '[▀▄█]'"
+tm kill-session -t tui
+
 # 2. Never into a pipe or a file.
 DBUS_SYSTEM_BUS_ADDRESS=$DBUS_SYSTEM_BUS_ADDRESS iot network --wifi-qr >"$work/pipe.out" 2>"$work/pipe.err"
 rc=$?
