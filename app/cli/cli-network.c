@@ -13,6 +13,8 @@
 #include "app/core/iot-profile.h"
 #include "app/core/iot-qr.h"
 
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include "app/core/iot-width.h"
 
@@ -186,6 +188,88 @@ show_wifi_qr (IotConfig *config, IotNetwork *network, gboolean ascii)
   return rc;
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  IotNetwork *network;
+  gboolean ok;
+  GError *error;
+} JoinWait;
+
+static void
+joined_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  JoinWait *w = data;
+  w->ok = iot_network_join_finish (w->network, res, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+static void
+left_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  JoinWait *w = data;
+  w->ok = iot_network_leave_finish (w->network, res, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+static char *
+read_password (void)
+{
+  char buf[128];
+  if (fgets (buf, sizeof buf, stdin) == NULL)
+    return NULL;
+  buf[strcspn (buf, "\r\n")] = '\0';
+  char *out = g_strdup (buf);
+  explicit_bzero (buf, sizeof buf);
+  return out;
+}
+
+/* Joins a setup hotspot and comes back: a check that the device's hotspot
+ * takes us, and the building block of setting a device up over it. */
+static int
+join_and_return (IotNetwork *network, const char *name, gboolean password_stdin, guint timeout_s)
+{
+  g_autoptr (GPtrArray) aps = iot_network_dup_access_points (network);
+  const IotAccessPoint *ap = NULL;
+  for (guint i = 0; i < aps->len && ap == NULL; i++)
+    if (g_strcmp0 (((IotAccessPoint *) aps->pdata[i])->ssid, name) == 0)
+      ap = aps->pdata[i];
+  if (ap == NULL)
+    {
+      g_printerr ("iotsetup network: ");
+      g_printerr (_("No Wi-Fi network called “%s” is in range."), name);
+      g_printerr ("\n");
+      return IOT_EXIT_ERROR;
+    }
+  char *password = password_stdin ? read_password () : NULL;
+  JoinWait w = { g_main_loop_new (NULL, FALSE), network, FALSE, NULL };
+  iot_network_join_async (network, ap->id, password, timeout_s, joined_cb, &w);
+  g_main_loop_run (w.loop);
+  iot_secret_free (password);
+  if (!w.ok)
+    {
+      g_printerr ("iotsetup network: %s %s\n", w.error->message,
+                  _("This computer is back on the network it was on before."));
+      g_error_free (w.error);
+      g_main_loop_unref (w.loop);
+      return IOT_EXIT_ERROR;
+    }
+  g_print (_("Joined the hotspot “%s”."), ap->ssid);
+  g_print ("\n");
+  iot_network_leave_async (network, left_cb, &w);
+  w.ok = FALSE;
+  g_main_loop_run (w.loop);
+  g_main_loop_unref (w.loop);
+  if (!w.ok)
+    {
+      g_printerr ("iotsetup network: %s\n", w.error->message);
+      g_error_free (w.error);
+      return IOT_EXIT_ERROR;
+    }
+  g_print ("%s\n", _("Back on the network this computer was on before."));
+  return IOT_EXIT_OK;
+}
+
 /**
  * iot_cli_network:
  * @config: (transfer full)
@@ -194,8 +278,16 @@ int
 iot_cli_network (IotConfig *config, int argc, char **argv)
 {
   g_autoptr (IotConfig) cfg = config;
-  gboolean json = FALSE, wifi_qr = FALSE, ascii = FALSE;
+  gboolean json = FALSE, wifi_qr = FALSE, ascii = FALSE, password_stdin = FALSE;
+  g_autofree char *join = NULL;
+  int join_timeout = 30;
   const GOptionEntry entries[] = {
+    { "join", 0, 0, G_OPTION_ARG_STRING, &join,
+      N_ ("Join the setup hotspot NAME, then come back to this network"), N_ ("NAME") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
+      N_ ("With --join: read the hotspot's password from standard input"), NULL },
+    { "join-timeout", 0, 0, G_OPTION_ARG_INT, &join_timeout,
+      N_ ("With --join: seconds the hotspot gets to accept (default 30)"), N_ ("SECONDS") },
     { "wifi-qr", 0, 0, G_OPTION_ARG_NONE, &wifi_qr,
       N_ ("Show a QR code that joins a phone to this Wi-Fi network (on the terminal only)"),
       NULL },
@@ -211,7 +303,8 @@ iot_cli_network (IotConfig *config, int argc, char **argv)
                                        "protected, and the Wi-Fi networks in range."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc > 1 || (json && wifi_qr))
+  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc > 1 || (json && wifi_qr) ||
+      (join && (json || wifi_qr)) || join_timeout < 1 || join_timeout > 600)
     {
       g_printerr ("iotsetup network: %s\n",
                   error ? error->message : _("invalid arguments; see --help"));
@@ -224,13 +317,14 @@ iot_cli_network (IotConfig *config, int argc, char **argv)
   g_autoptr (IotProfiles) profiles = iot_profiles_load_dir (profiles_dir, NULL);
   g_autoptr (IotHotspots) hotspots = iot_hotspots_new (network, profiles);
   const IotNetworkListener listener = { .changed = changed_cb };
-  iot_network_add_listener (network, &listener, &wait);
+  guint listener_id = iot_network_add_listener (network, &listener, &wait);
   iot_network_start (network);
   guint guard = g_timeout_add_seconds (GUARD_TIMEOUT_S, guard_cb, &wait);
   g_main_loop_run (wait.loop);
   if (!wait.timed_out)
     g_source_remove (guard);
   g_main_loop_unref (wait.loop);
+  iot_network_remove_listener (network, listener_id);
 
   if (json)
     {
@@ -252,6 +346,8 @@ iot_cli_network (IotConfig *config, int argc, char **argv)
     }
   if (wifi_qr)
     return show_wifi_qr (cfg, network, ascii);
+  if (join)
+    return join_and_return (network, join, password_stdin, (guint) join_timeout);
   if (!json)
     print_text (network, hotspots);
   if (!iot_network_get_info (network)->connected)

@@ -130,6 +130,14 @@ void iot_network_wifi_qr_async (IotNetwork *network, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 char *iot_network_wifi_qr_finish (IotNetwork *network, GAsyncResult *result, GError **error);
 
+/* Joining a setup hotspot and coming back to the previous network. */
+void iot_network_join_async (IotNetwork *network, const char *ap_id, const char *password,
+                             guint timeout_s, GAsyncReadyCallback callback, gpointer user_data);
+gboolean iot_network_join_finish (IotNetwork *network, GAsyncResult *result, GError **error);
+void iot_network_leave_async (IotNetwork *network, GAsyncReadyCallback callback,
+                              gpointer user_data);
+gboolean iot_network_leave_finish (IotNetwork *network, GAsyncResult *result, GError **error);
+
 char *iot_network_dup_summary (IotNetwork *network);
 gboolean iot_network_has_finding (IotNetwork *network);
 JsonNode *iot_network_to_json (IotNetwork *network);
