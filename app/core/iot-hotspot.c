@@ -129,14 +129,18 @@ changed_cb (IotNetwork *network, gpointer data)
 {
   IotHotspots *hs = data;
   /* Signal and security change in place; joining a hotspot makes it the
-   * connection, not a device waiting. */
+   * connection, not a device waiting, until it is left again. */
   g_autoptr (GPtrArray) aps = iot_network_dup_access_points (network);
   for (guint i = 0; i < aps->len; i++)
     {
       const IotAccessPoint *ap = aps->pdata[i];
       int k = find (hs, ap->id);
       if (k < 0)
-        continue;
+        {
+          /* A hotspot this machine was on (and so not waiting) once it is left. */
+          ap_added_cb (network, ap, hs);
+          continue;
+        }
       IotSetupHotspot *h = hs->items->pdata[k];
       if (ap->active)
         {
