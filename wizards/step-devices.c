@@ -14,6 +14,8 @@
 
 #include <glib/gi18n.h>
 
+static int draw_hotspots (IotUi *ui, IotSession *session, int cols, int rows);
+
 typedef struct
 {
   UiList list;
@@ -172,6 +174,9 @@ devices_draw (IotWizard *w, gpointer data, IotUi *ui)
       rows = ui_body_rows (ui);
     }
 
+  draw_hotspots (ui, session, cols, rows);
+  rows = ui_body_rows (ui);
+
   if (d->devices->len == 0)
     {
       const char *msg = iot_discovery_is_complete (session->discovery)
@@ -215,6 +220,46 @@ devices_draw (IotWizard *w, gpointer data, IotUi *ui)
   ui_set_status (ui, UI_STYLE_NORMAL, status);
 }
 
+/* Devices waiting for setup: the setup hotspots in range, strongest first,
+ * each with its signal and whether anyone may join it. Returns the rows
+ * used (the body is offset by them). */
+static int
+draw_hotspots (IotUi *ui, IotSession *session, int cols, int rows)
+{
+  const GPtrArray *hs = iot_hotspots_get (session->hotspots);
+  if (hs->len == 0 || rows < 7)
+    return 0;
+  int max = MIN ((int) hs->len, MAX (1, rows / 3 - 1));
+  /* Translators: heading of the Wi-Fi setup hotspots of new devices in range. */
+  ui_text (ui, 0, 1, cols - 2, UI_STYLE_HEADER, _("Waiting for setup (Wi-Fi hotspots)"));
+  int ssid_w = CLAMP (cols / 3, 10, 32), family_w = CLAMP (cols / 4, 8, 28);
+  gboolean any_open = FALSE;
+  for (int i = 0; i < max; i++)
+    {
+      const IotSetupHotspot *h = hs->pdata[i];
+      int x = 2;
+      ui_text (ui, 1 + i, x, ssid_w - 1, UI_STYLE_NORMAL, h->ssid);
+      x += ssid_w;
+      ui_text (ui, 1 + i, x, family_w - 1, UI_STYLE_NORMAL, h->profile->family);
+      x += family_w;
+      g_autofree char *signal = g_strdup_printf ("%3u%%", h->strength);
+      ui_text (ui, 1 + i, x, 5, UI_STYLE_NORMAL, signal);
+      x += 6;
+      if (cols - x > 2)
+        ui_text (ui, 1 + i, x, cols - x - 1, h->open ? UI_STYLE_WARN : UI_STYLE_NORMAL,
+                 h->open ? _("open, no password") : iot_wifi_security_label (h->security));
+      any_open |= h->open;
+    }
+  int used = max + 1;
+  if (any_open && rows - used > 5)
+    used += ui_text_wrapped (ui, used, 2, cols - 4, 2, UI_STYLE_WARN,
+                             /* Translators: guideline 6 is "Minimise exposed attack surfaces". */
+                             _("Guideline 6: anyone nearby can join an open setup hotspot and "
+                               "take over the device. Set it up soon."));
+  ui_offset (ui, used + 1);
+  return used + 1;
+}
+
 static IotStepResult
 devices_action (IotWizard *w, gpointer data, IotAction action)
 {
@@ -242,6 +287,12 @@ devices_action (IotWizard *w, gpointer data, IotAction action)
     case IOT_ACTION_LANGUAGE:
       iot_wizard_set_next (w, "language");
       return IOT_STEP_NEXT;
+    case IOT_ACTION_WIFI_QR:
+      /* Only on request: the code holds the Wi-Fi password. */
+      if (iot_network_get_info (session->network)->type != IOT_LINK_WIFI)
+        return IOT_STEP_STAY;
+      iot_wizard_set_next (w, "wifi-qr");
+      return IOT_STEP_NEXT;
     case IOT_ACTION_QUIT:
       return IOT_STEP_QUIT;
     default:
@@ -250,6 +301,7 @@ devices_action (IotWizard *w, gpointer data, IotAction action)
 }
 
 static const IotAction devices_bar[] = {
+  /* The Wi-Fi code (w) is in the help: the bar must fit 40 columns. */
   IOT_ACTION_HELP, IOT_ACTION_OPEN, IOT_ACTION_LANGUAGE, IOT_ACTION_QUIT, IOT_ACTION_NONE,
 };
 

@@ -9,6 +9,7 @@ const IotStepClass *const iot_wizard_main[] = {
   &iot_step_devices,
   &iot_step_device_detail,
   &iot_step_show_qr,
+  &iot_step_wifi_qr,
   &iot_step_language,
   NULL,
 };

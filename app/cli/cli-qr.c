@@ -131,6 +131,70 @@ print_two_chars (const IotQr *qr, gboolean color)
 }
 
 /**
+ * iot_cli_qr_print:
+ * Prints @text as a QR code on standard output, fitted to the terminal.
+ * Returns: an exit code.
+ */
+int
+iot_cli_qr_print (IotConfig *config, const char *prog, const char *text, gboolean ascii)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean save_hint = g_str_equal (prog, "iotsetup qr");
+  gboolean color = want_color (config);
+  gboolean halfblocks = !ascii && color && g_get_charset (NULL);
+  IotQrCells cells = halfblocks ? IOT_QR_CELLS_HALFBLOCKS : IOT_QR_CELLS_TWO_CHARS;
+
+  /* On a terminal the code must fit the window, less the line the shell's
+   * prompt takes afterwards (it would scroll the top of the code away).
+   * Written to a file or a pipe, any size goes. */
+  struct winsize ws;
+  int cols = 0, rows = 0, max_modules = 0;
+  if (isatty (STDOUT_FILENO) && ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
+      ws.ws_row > 0)
+    {
+      cols = ws.ws_col;
+      rows = ws.ws_row;
+      max_modules = MAX (1, iot_qr_max_modules (cells, cols, rows - 1, IOT_QR_QUIET_ZONE));
+    }
+  g_autoptr (IotQr) qr = iot_qr_new (text, max_modules, &error);
+  if (qr == NULL && g_error_matches (error, IOT_QR_ERROR, IOT_QR_ERROR_TOO_BIG))
+    {
+      int need_cols, need_rows;
+      iot_qr_cells_needed (cells, iot_qr_min_modules (text, NULL), IOT_QR_QUIET_ZONE, &need_cols,
+                           &need_rows);
+      g_printerr ("%s: ", prog);
+      if (save_hint)
+        g_printerr (_("The window is too small for this QR code: it needs %dx%d characters and "
+                      "has %dx%d. Make the window larger or the font smaller, or save the code "
+                      "with --svg or --png."),
+                    need_cols, need_rows + 1, cols, rows);
+      else
+        g_printerr (_("The window is too small for this QR code: it needs %dx%d characters and "
+                      "has %dx%d. Make the window larger or the font smaller."),
+                    need_cols, need_rows + 1, cols, rows);
+      g_printerr ("\n");
+      return IOT_EXIT_ERROR;
+    }
+  if (qr == NULL)
+    {
+      g_printerr ("%s: %s\n", prog, error->message);
+      return IOT_EXIT_ERROR;
+    }
+  if (halfblocks)
+    print_halfblocks (qr, color);
+  else
+    print_two_chars (qr, color);
+  /* A code bigger than stdio's buffer fails in the writes, not in the
+   * final flush: ferror() sees both (a full disk, a closed pipe). */
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      g_printerr ("%s: %s\n", prog, _("Cannot write to standard output."));
+      return IOT_EXIT_ERROR;
+    }
+  return IOT_EXIT_OK;
+}
+
+/**
  * iot_cli_qr:
  * @config: (transfer full)
  */
@@ -205,51 +269,5 @@ iot_cli_qr (IotConfig *config, int argc, char **argv)
       return IOT_EXIT_OK;
     }
 
-  gboolean color = want_color (config);
-  gboolean halfblocks = !ascii && color && g_get_charset (NULL);
-  IotQrCells cells = halfblocks ? IOT_QR_CELLS_HALFBLOCKS : IOT_QR_CELLS_TWO_CHARS;
-
-  /* On a terminal the code must fit the window, less the line the shell's
-   * prompt takes afterwards (it would scroll the top of the code away).
-   * Written to a file or a pipe, any size goes. */
-  struct winsize ws;
-  int cols = 0, rows = 0, max_modules = 0;
-  if (isatty (STDOUT_FILENO) && ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
-      ws.ws_row > 0)
-    {
-      cols = ws.ws_col;
-      rows = ws.ws_row;
-      max_modules = MAX (1, iot_qr_max_modules (cells, cols, rows - 1, IOT_QR_QUIET_ZONE));
-    }
-  g_autoptr (IotQr) qr = iot_qr_new (text, max_modules, &error);
-  if (qr == NULL && g_error_matches (error, IOT_QR_ERROR, IOT_QR_ERROR_TOO_BIG))
-    {
-      int need_cols, need_rows;
-      iot_qr_cells_needed (cells, iot_qr_min_modules (text, NULL), IOT_QR_QUIET_ZONE, &need_cols,
-                           &need_rows);
-      g_printerr ("iotsetup qr: ");
-      g_printerr (_("The window is too small for this QR code: it needs %dx%d characters and "
-                    "has %dx%d. Make the window larger or the font smaller, or save the code "
-                    "with --svg or --png."),
-                  need_cols, need_rows + 1, cols, rows);
-      g_printerr ("\n");
-      return IOT_EXIT_ERROR;
-    }
-  if (qr == NULL)
-    {
-      g_printerr ("iotsetup qr: %s\n", error->message);
-      return IOT_EXIT_ERROR;
-    }
-  if (halfblocks)
-    print_halfblocks (qr, color);
-  else
-    print_two_chars (qr, color);
-  /* A code bigger than stdio's buffer fails in the writes, not in the
-   * final flush: ferror() sees both (a full disk, a closed pipe). */
-  if (fflush (stdout) != 0 || ferror (stdout))
-    {
-      g_printerr ("iotsetup qr: %s\n", _("Cannot write to standard output."));
-      return IOT_EXIT_ERROR;
-    }
-  return IOT_EXIT_OK;
+  return iot_cli_qr_print (config, "iotsetup qr", text, ascii);
 }

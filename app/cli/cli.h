@@ -19,4 +19,5 @@ enum
 int iot_cli_scan (IotConfig *config, int argc, char **argv);
 int iot_cli_qr (IotConfig *config, int argc, char **argv);
 int iot_cli_check (IotConfig *config, int argc, char **argv);
+int iot_cli_qr_print (IotConfig *config, const char *prog, const char *text, gboolean ascii);
 int iot_cli_network (IotConfig *config, int argc, char **argv);

@@ -12,6 +12,7 @@
 
 #include "iot-network.h"
 
+#include "iot-qr.h"
 #include "iot-sanitize.h"
 #include "iot-width.h"
 
@@ -58,6 +59,7 @@ struct _IotNetwork
   IotNetworkInfo info;
   GPtrArray *aps; /* IotAccessPoint* */
 
+  GTask *join; /* the hotspot joined, with the way back; NULL when none */
   GArray *listeners; /* Listener */
   guint next_listener_id;
 };
@@ -553,7 +555,6 @@ drop_client (IotNetwork *n)
   unwatch_all (n);
   if (n->client != NULL)
     {
-      /* NOLINTNEXTLINE(misc-misplaced-const): GLib's g_clear_signal_handler macro declares it */
       g_clear_signal_handler (&n->client_handler, n->client);
       g_clear_object (&n->client);
     }
@@ -572,7 +573,6 @@ drop_bus (IotNetwork *n)
     }
   if (n->bus != NULL)
     {
-      /* NOLINTNEXTLINE(misc-misplaced-const): GLib's g_clear_signal_handler macro declares it */
       g_clear_signal_handler (&n->closed_handler, n->bus);
       g_clear_object (&n->bus);
     }
@@ -762,6 +762,7 @@ iot_network_free (IotNetwork *n)
     return;
   g_clear_handle_id (&n->retry_source, g_source_remove);
   g_clear_handle_id (&n->rebuild_source, g_source_remove);
+  g_clear_object (&n->join);
   drop_bus (n);
   info_clear (&n->info);
   g_clear_pointer (&n->info.ipv4, g_ptr_array_unref);
@@ -847,6 +848,536 @@ iot_network_request_scan (IotNetwork *n)
   for (guint i = 0; devs && i < devs->len; i++)
     if (NM_IS_DEVICE_WIFI (devs->pdata[i]))
       nm_device_wifi_request_scan_async (devs->pdata[i], n->cancellable, scan_done_cb, NULL);
+}
+
+/* --- the Wi-Fi join code ------------------------------------------------------- */
+
+typedef struct
+{
+  char *type; /* WIFI: scheme type */
+  char *ssid;
+  gboolean hidden;
+  guint wep_index;
+} WifiQr;
+
+static void
+wifi_qr_free (WifiQr *q)
+{
+  g_free (q->type);
+  g_free (q->ssid);
+  g_free (q);
+}
+
+/* Best effort at not leaving the secret in freed memory: the serialized
+ * variant is ours alone once libnm has handed it over. */
+static void
+variant_wipe_unref (GVariant *v)
+{
+  if (v == NULL)
+    return;
+  gsize size = g_variant_get_size (v);
+  gpointer data = (gpointer) g_variant_get_data (v);
+  if (data != NULL && size > 0 && g_variant_is_normal_form (v))
+    explicit_bzero (data, size);
+  g_variant_unref (v);
+}
+
+static void
+wifi_secrets_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  WifiQr *q = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  GVariant *secrets = nm_remote_connection_get_secrets_finish (NM_REMOTE_CONNECTION (source),
+                                                               res, &error);
+  if (secrets == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (g_error_matches (error, NM_SETTINGS_ERROR, NM_SETTINGS_ERROR_PERMISSION_DENIED) ||
+               g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
+               g_error_matches (error, NM_SECRET_AGENT_ERROR,
+                                NM_SECRET_AGENT_ERROR_PERMISSION_DENIED))
+        g_task_return_new_error (
+            task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "%s",
+            _("NetworkManager did not allow this program to read the Wi-Fi password "
+              "(permission denied). Run iotsetup as an administrator, or as the user who "
+              "saved the network."));
+      else
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                                 _("NetworkManager could not give out the Wi-Fi password: %s"),
+                                 error->message);
+      return;
+    }
+  const char *key = NULL;
+  char wep_key[16];
+  g_snprintf (wep_key, sizeof wep_key, "wep-key%u", q->wep_index);
+  GVariant *sec = g_variant_lookup_value (secrets, NM_SETTING_WIRELESS_SECURITY_SETTING_NAME,
+                                          G_VARIANT_TYPE_VARDICT);
+  GVariant *value = NULL;
+  if (sec != NULL)
+    value = g_variant_lookup_value (sec, g_str_equal (q->type, "WEP") ? wep_key : "psk",
+                                    G_VARIANT_TYPE_STRING);
+  if (value != NULL)
+    key = g_variant_get_string (value, NULL);
+  char *text = NULL;
+  if (key != NULL && *key)
+    text = iot_wifi_qr_text (q->type, q->ssid, key, q->hidden);
+  g_clear_pointer (&value, g_variant_unref);
+  g_clear_pointer (&sec, g_variant_unref);
+  variant_wipe_unref (secrets);
+  if (text == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                             _("NetworkManager has no saved password for this Wi-Fi network "
+                               "(it may be kept in your desktop's keyring instead)."));
+  else
+    g_task_return_pointer (task, text, (GDestroyNotify) iot_secret_free);
+}
+
+/**
+ * iot_network_wifi_qr_async:
+ *
+ * Reads the saved connection of the current Wi-Fi network and, unless it
+ * is open, asks NetworkManager for its secret (GetSecrets on the
+ * "802-11-wireless-security" setting). Nothing is cached or written.
+ */
+void
+iot_network_wifi_qr_async (IotNetwork *n, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, iot_network_wifi_qr_async);
+  if (n->client == NULL || n->state != IOT_NETWORK_RUNNING)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                               _("NetworkManager is not available."));
+      return;
+    }
+  gboolean primary;
+  NMActiveConnection *ac = pick_connection (n->client, &primary);
+  NMRemoteConnection *remote = ac ? nm_active_connection_get_connection (ac) : NULL;
+  NMSettingWireless *s_wifi =
+      remote ? nm_connection_get_setting_wireless (NM_CONNECTION (remote)) : NULL;
+  GBytes *ssid = s_wifi ? nm_setting_wireless_get_ssid (s_wifi) : NULL;
+  if (ssid == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                               _("This computer is not connected to a Wi-Fi network."));
+      return;
+    }
+  gsize len;
+  const char *data = g_bytes_get_data (ssid, &len);
+  if (len == 0 || len > 32 || !g_utf8_validate (data, (gssize) len, NULL) ||
+      memchr (data, 0, len) != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s",
+                               _("This Wi-Fi network's name is not text a phone can read "
+                                 "from a QR code."));
+      return;
+    }
+  WifiQr *q = g_new0 (WifiQr, 1);
+  q->ssid = g_strndup (data, len);
+  q->hidden = nm_setting_wireless_get_hidden (s_wifi);
+  g_task_set_task_data (task, q, (GDestroyNotify) wifi_qr_free);
+
+  NMSettingWirelessSecurity *s_sec =
+      nm_connection_get_setting_wireless_security (NM_CONNECTION (remote));
+  const char *mgmt = s_sec ? nm_setting_wireless_security_get_key_mgmt (s_sec) : NULL;
+  if (mgmt == NULL || g_str_equal (mgmt, "owe"))
+    {
+      q->type = g_strdup ("nopass");
+      g_task_return_pointer (task, iot_wifi_qr_text ("nopass", q->ssid, NULL, q->hidden),
+                             (GDestroyNotify) iot_secret_free);
+      return;
+    }
+  if (g_str_equal (mgmt, "wpa-psk"))
+    q->type = g_strdup ("WPA");
+  else if (g_str_equal (mgmt, "sae"))
+    q->type = g_strdup ("SAE");
+  else if (g_str_equal (mgmt, "none"))
+    {
+      q->type = g_strdup ("WEP");
+      q->wep_index = nm_setting_wireless_security_get_wep_tx_keyidx (s_sec);
+    }
+  else
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s",
+                               _("This Wi-Fi network has a login per person (802.1X), not "
+                                 "one password to share in a QR code."));
+      return;
+    }
+  nm_remote_connection_get_secrets_async (remote, NM_SETTING_WIRELESS_SECURITY_SETTING_NAME,
+                                          cancellable, wifi_secrets_cb,
+                                          g_steal_pointer (&task));
+}
+
+/* Returns: (transfer full): free with iot_secret_free(). */
+char *
+iot_network_wifi_qr_finish (IotNetwork *n, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- joining a setup hotspot, and back ----------------------------------------- */
+
+typedef struct
+{
+  IotNetwork *n;
+  char *ap_path;
+  char *dev_path;
+  char *prev_conn;     /* the saved connection to come back to, or NULL */
+  char *prev_dev;
+  char *prev_specific;
+  char *added_conn;    /* the temporary connection of the hotspot */
+  NMActiveConnection *ac;
+  gulong state_handler;
+  gulong ap_handler;
+  NMDeviceWifi *dev;
+  guint timeout_id;
+  guint timeout_s;
+  GError *failure; /* why the join failed, reported after coming back */
+  gboolean done;   /* succeeded or going back: late answers only clean up */
+} Join;
+
+static void
+join_free (Join *j)
+{
+  g_clear_handle_id (&j->timeout_id, g_source_remove);
+  if (j->ac)
+    g_clear_signal_handler (&j->state_handler, j->ac);
+  if (j->dev)
+    g_clear_signal_handler (&j->ap_handler, j->dev);
+  g_clear_object (&j->ac);
+  g_clear_object (&j->dev);
+  g_free (j->ap_path);
+  g_free (j->dev_path);
+  g_free (j->prev_conn);
+  g_free (j->prev_dev);
+  g_free (j->prev_specific);
+  g_free (j->added_conn);
+  g_clear_error (&j->failure);
+  g_free (j);
+}
+
+static void
+join_disconnect (Join *j)
+{
+  g_clear_handle_id (&j->timeout_id, g_source_remove);
+  if (j->ac)
+    g_clear_signal_handler (&j->state_handler, j->ac);
+  if (j->dev)
+    g_clear_signal_handler (&j->ap_handler, j->dev);
+}
+
+static void
+back_activated_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  Join *j = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (NMActiveConnection) ac = nm_client_activate_connection_finish (NM_CLIENT (source),
+                                                                           res, &error);
+  if (j->failure)
+    g_task_return_error (task, g_steal_pointer (&j->failure));
+  else if (ac == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             _("Could not reconnect to the previous network: %s"),
+                             error->message);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+deleted_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  if (!nm_remote_connection_delete_finish (NM_REMOTE_CONNECTION (source), res, &error))
+    g_debug ("Deleting the hotspot's connection: %s", error->message);
+}
+
+static void
+deactivated_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  if (!nm_client_deactivate_connection_finish (NM_CLIENT (source), res, &error))
+    g_debug ("Leaving the hotspot: %s", error->message);
+}
+
+/* Leaves the hotspot (its temporary connection is deleted, which also
+ * deactivates it) and activates the previous connection again; the task
+ * then returns j->failure, or TRUE. */
+static void
+join_go_back (GTask *task)
+{
+  Join *j = g_task_get_task_data (task);
+  IotNetwork *n = j->n;
+  j->done = TRUE;
+  join_disconnect (j);
+  if (n->client == NULL)
+    {
+      if (j->failure)
+        g_task_return_error (task, g_steal_pointer (&j->failure));
+      else
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                                 _("NetworkManager is not available."));
+      g_object_unref (task);
+      return;
+    }
+  if (j->ac && nm_active_connection_get_state (j->ac) < NM_ACTIVE_CONNECTION_STATE_DEACTIVATING)
+    nm_client_deactivate_connection_async (n->client, j->ac, NULL, deactivated_cb, NULL);
+  if (j->added_conn)
+    {
+      NMRemoteConnection *c = nm_client_get_connection_by_path (n->client, j->added_conn);
+      if (c)
+        nm_remote_connection_delete_async (c, NULL, deleted_cb, NULL);
+    }
+  NMRemoteConnection *prev = j->prev_conn ? nm_client_get_connection_by_path (n->client,
+                                                                             j->prev_conn)
+                                          : NULL;
+  NMDevice *dev = j->prev_dev ? nm_client_get_device_by_path (n->client, j->prev_dev) : NULL;
+  if (prev == NULL)
+    {
+      if (j->failure)
+        g_task_return_error (task, g_steal_pointer (&j->failure));
+      else
+        g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  nm_client_activate_connection_async (n->client, NM_CONNECTION (prev), dev,
+                                       j->prev_specific, NULL, back_activated_cb, task);
+}
+
+static void
+join_fail (GTask *task, GError *error)
+{
+  Join *j = g_task_get_task_data (task);
+  if (j->failure == NULL)
+    j->failure = error;
+  else
+    g_error_free (error);
+  join_go_back (task);
+}
+
+static void
+join_state_cb (NMActiveConnection *ac, guint state, guint reason, gpointer data)
+{
+  GTask *task = data;
+  Join *j = g_task_get_task_data (task);
+  if (j->done)
+    return;
+  if (state == NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
+    {
+      j->done = TRUE;
+      join_disconnect (j);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+  else if (state == NM_ACTIVE_CONNECTION_STATE_DEACTIVATED)
+    {
+      if (reason == NM_ACTIVE_CONNECTION_STATE_REASON_NO_SECRETS ||
+          reason == NM_ACTIVE_CONNECTION_STATE_REASON_LOGIN_FAILED)
+        join_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                                              _("The device's hotspot did not accept the "
+                                                "password.")));
+      else
+        join_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                              _("Could not connect to the device's hotspot.")));
+    }
+}
+
+static gboolean
+join_timeout_cb (gpointer data)
+{
+  GTask *task = data;
+  Join *j = g_task_get_task_data (task);
+  j->timeout_id = 0;
+  join_fail (task, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                _("The device's hotspot did not answer in time (%u s)."),
+                                j->timeout_s));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+join_ap_removed_cb (NMDeviceWifi *dev, NMAccessPoint *ap, gpointer data)
+{
+  GTask *task = data;
+  Join *j = g_task_get_task_data (task);
+  if (g_strcmp0 (nm_object_get_path (NM_OBJECT (ap)), j->ap_path) == 0)
+    join_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                          _("The device's hotspot went out of range.")));
+}
+
+static void
+join_added_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  g_autoptr (GTask) task = data; /* this call's own reference */
+  Join *j = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  NMActiveConnection *ac = nm_client_add_and_activate_connection_finish (NM_CLIENT (source),
+                                                                         res, &error);
+  if (j->done)
+    {
+      /* Timed out or the hotspot went first: remove what came late. */
+      NMRemoteConnection *c = ac ? nm_active_connection_get_connection (ac) : NULL;
+      if (c && j->n->client)
+        nm_remote_connection_delete_async (c, NULL, deleted_cb, NULL);
+      g_clear_object (&ac);
+      return;
+    }
+  if (ac == NULL)
+    {
+      join_fail (task, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                    _("NetworkManager could not join the hotspot: %s"),
+                                    error->message));
+      return;
+    }
+  j->ac = ac;
+  NMRemoteConnection *c = nm_active_connection_get_connection (ac);
+  if (c)
+    j->added_conn = g_strdup (nm_object_get_path (NM_OBJECT (c)));
+  j->state_handler = g_signal_connect (ac, "state-changed", G_CALLBACK (join_state_cb), task);
+  /* join_state_cb may end the task: keep it alive to the end of this call. */
+  guint state = nm_active_connection_get_state (ac);
+  if (state == NM_ACTIVE_CONNECTION_STATE_ACTIVATED || state == NM_ACTIVE_CONNECTION_STATE_DEACTIVATED)
+    join_state_cb (ac, state, nm_active_connection_get_state_reason (ac), task);
+}
+
+/**
+ * iot_network_join_async:
+ * @ap_id: the access point's id (IotAccessPoint.id)
+ * @password: (nullable): NULL for an open hotspot
+ * @timeout_s: how long the hotspot gets to accept us
+ *
+ * Joins a setup hotspot with a temporary connection. On failure (wrong
+ * password, timeout, the hotspot vanishing) the previous connection is
+ * activated again before the error is reported. After success,
+ * iot_network_leave_async() goes back.
+ */
+void
+iot_network_join_async (IotNetwork *n, const char *ap_id, const char *password, guint timeout_s,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  if (n->client == NULL || n->state != IOT_NETWORK_RUNNING || n->join != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY, "%s",
+                               n->join ? _("Already on a device's hotspot.")
+                                       : _("NetworkManager is not available."));
+      g_object_unref (task);
+      return;
+    }
+  NMDeviceWifi *dev = NULL;
+  NMAccessPoint *nap = NULL;
+  const GPtrArray *devs = nm_client_get_devices (n->client);
+  for (guint i = 0; devs && i < devs->len && nap == NULL; i++)
+    if (NM_IS_DEVICE_WIFI (devs->pdata[i]))
+      {
+        dev = devs->pdata[i];
+        const GPtrArray *aps = nm_device_wifi_get_access_points (dev);
+        for (guint k = 0; aps && k < aps->len; k++)
+          if (g_strcmp0 (nm_object_get_path (aps->pdata[k]), ap_id) == 0)
+            nap = aps->pdata[k];
+      }
+  if (nap == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                               _("The device's hotspot went out of range."));
+      g_object_unref (task);
+      return;
+    }
+  Join *j = g_new0 (Join, 1);
+  j->n = n;
+  j->ap_path = g_strdup (ap_id);
+  j->dev = g_object_ref (dev);
+  j->dev_path = g_strdup (nm_object_get_path (NM_OBJECT (dev)));
+  j->timeout_s = timeout_s;
+  g_task_set_task_data (task, j, (GDestroyNotify) join_free);
+
+  gboolean primary;
+  NMActiveConnection *prev = pick_connection (n->client, &primary);
+  NMRemoteConnection *prev_conn = prev ? nm_active_connection_get_connection (prev) : NULL;
+  if (prev_conn)
+    {
+      const GPtrArray *pdevs = nm_active_connection_get_devices (prev);
+      j->prev_conn = g_strdup (nm_object_get_path (NM_OBJECT (prev_conn)));
+      j->prev_dev = pdevs && pdevs->len ? g_strdup (nm_object_get_path (pdevs->pdata[0])) : NULL;
+      j->prev_specific = g_strdup (nm_active_connection_get_specific_object_path (prev));
+    }
+
+  GBytes *ssid = nm_access_point_get_ssid (nap);
+  gsize len = 0;
+  const char *ssid_data = ssid ? g_bytes_get_data (ssid, &len) : "";
+  g_autofree char *ssid_text = iot_sanitize_text (ssid_data ? ssid_data : "", (gssize) len, 64);
+  g_autofree char *id = g_strdup_printf ("iotsetup: %s", ssid_text);
+  g_autofree char *uuid = nm_utils_uuid_generate ();
+  NMConnection *conn = nm_simple_connection_new ();
+  NMSetting *s_con = nm_setting_connection_new ();
+  g_object_set (s_con, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
+                NM_SETTING_CONNECTION_TYPE, NM_SETTING_WIRELESS_SETTING_NAME,
+                NM_SETTING_CONNECTION_AUTOCONNECT, FALSE, NULL);
+  nm_connection_add_setting (conn, s_con);
+  NMSetting *s_wifi = nm_setting_wireless_new ();
+  g_object_set (s_wifi, NM_SETTING_WIRELESS_SSID, ssid, NM_SETTING_WIRELESS_MODE,
+                NM_SETTING_WIRELESS_MODE_INFRA, NULL);
+  nm_connection_add_setting (conn, s_wifi);
+  if (password != NULL)
+    {
+      guint32 rsn = nm_access_point_get_rsn_flags (nap);
+      gboolean sae_only = (rsn & NM_802_11_AP_SEC_KEY_MGMT_SAE) && !(rsn & NM_802_11_AP_SEC_KEY_MGMT_PSK);
+      NMSetting *s_sec = nm_setting_wireless_security_new ();
+      g_object_set (s_sec, NM_SETTING_WIRELESS_SECURITY_KEY_MGMT, sae_only ? "sae" : "wpa-psk",
+                    NM_SETTING_WIRELESS_SECURITY_PSK, password, NULL);
+      nm_connection_add_setting (conn, s_sec);
+    }
+  j->ap_handler = g_signal_connect (dev, "access-point-removed",
+                                    G_CALLBACK (join_ap_removed_cb), task);
+  j->timeout_id = g_timeout_add_seconds (timeout_s, join_timeout_cb, task);
+  nm_client_add_and_activate_connection_async (n->client, conn, NM_DEVICE (dev), ap_id, NULL,
+                                               join_added_cb, g_object_ref (task));
+  g_object_unref (conn);
+}
+
+gboolean
+iot_network_join_finish (IotNetwork *n, GAsyncResult *result, GError **error)
+{
+  GTask *task = G_TASK (result);
+  gboolean ok = g_task_propagate_boolean (task, error);
+  if (ok)
+    /* Kept for the way back. */
+    n->join = g_task_get_task_data (task) ? g_object_ref (task) : NULL;
+  return ok;
+}
+
+/* Leaves the hotspot joined by iot_network_join_async() and reactivates the
+ * connection the machine was on before. */
+void
+iot_network_leave_async (IotNetwork *n, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  if (n->join == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  Join *old = g_task_get_task_data (n->join);
+  Join *j = g_new0 (Join, 1);
+  j->n = n;
+  j->prev_conn = g_steal_pointer (&old->prev_conn);
+  j->prev_dev = g_steal_pointer (&old->prev_dev);
+  j->prev_specific = g_steal_pointer (&old->prev_specific);
+  j->added_conn = g_steal_pointer (&old->added_conn);
+  j->ac = g_steal_pointer (&old->ac);
+  g_task_set_task_data (task, j, (GDestroyNotify) join_free);
+  g_clear_object (&n->join);
+  join_go_back (task);
+}
+
+gboolean
+iot_network_leave_finish (IotNetwork *n, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean

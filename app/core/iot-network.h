@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -121,6 +122,21 @@ const char *iot_network_get_nm_version (IotNetwork *network);
 const IotNetworkInfo *iot_network_get_info (IotNetwork *network);
 GPtrArray *iot_network_dup_access_points (IotNetwork *network);
 void iot_network_request_scan (IotNetwork *network);
+
+/* The current Wi-Fi network as the text of a join QR code (see
+ * iot_wifi_qr_text()), its password read from NetworkManager's saved
+ * connection only now. Free the result with iot_secret_free(). */
+void iot_network_wifi_qr_async (IotNetwork *network, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+char *iot_network_wifi_qr_finish (IotNetwork *network, GAsyncResult *result, GError **error);
+
+/* Joining a setup hotspot and coming back to the previous network. */
+void iot_network_join_async (IotNetwork *network, const char *ap_id, const char *password,
+                             guint timeout_s, GAsyncReadyCallback callback, gpointer user_data);
+gboolean iot_network_join_finish (IotNetwork *network, GAsyncResult *result, GError **error);
+void iot_network_leave_async (IotNetwork *network, GAsyncReadyCallback callback,
+                              gpointer user_data);
+gboolean iot_network_leave_finish (IotNetwork *network, GAsyncResult *result, GError **error);
 
 char *iot_network_dup_summary (IotNetwork *network);
 gboolean iot_network_has_finding (IotNetwork *network);

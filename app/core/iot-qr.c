@@ -398,3 +398,58 @@ iot_qr_to_png (const IotQr *qr, int quiet, int scale, GError **error)
   png_chunk (png, "IEND", NULL, 0);
   return g_byte_array_free_to_bytes (png);
 }
+
+/* --- Wi-Fi join codes -------------------------------------------------------- */
+
+/**
+ * iot_wifi_qr_escape:
+ * Returns: (transfer full): @text with \\ ; , : and " escaped by a
+ * backslash, as the WIFI: scheme asks for in the S and P fields. Free with
+ * iot_secret_free() when @text was a secret.
+ */
+char *
+iot_wifi_qr_escape (const char *text)
+{
+  gsize len = strlen (text), n = 0;
+  char *out = g_malloc (2 * len + 1);
+  for (const char *p = text; *p; p++)
+    {
+      if (strchr ("\\;,:\"", *p) != NULL)
+        out[n++] = '\\';
+      out[n++] = *p;
+    }
+  out[n] = '\0';
+  return out;
+}
+
+/**
+ * iot_wifi_qr_text:
+ * @type: "WPA", "WEP", "SAE" or "nopass"
+ * @password: (nullable): ignored for "nopass"
+ *
+ * Returns: (transfer full): the text of a code that joins the network.
+ * It holds the password: free it with iot_secret_free().
+ */
+char *
+iot_wifi_qr_text (const char *type, const char *ssid, const char *password, gboolean hidden)
+{
+  gboolean nopass = g_str_equal (type, "nopass") || password == NULL;
+  char *s = iot_wifi_qr_escape (ssid);
+  char *p = nopass ? NULL : iot_wifi_qr_escape (password);
+  char *text = g_strconcat ("WIFI:T:", nopass ? "nopass" : type, ";S:", s, ";",
+                            p ? "P:" : "", p ? p : "", p ? ";" : "", hidden ? "H:true;" : "",
+                            ";", NULL);
+  iot_secret_free (s);
+  iot_secret_free (p);
+  return text;
+}
+
+/* Overwrites a string holding a secret before freeing it. */
+void
+iot_secret_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}

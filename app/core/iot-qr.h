@@ -64,4 +64,13 @@ GPtrArray *iot_qr_render_ascii (const IotQr *qr, int quiet);
 char *iot_qr_to_svg (const IotQr *qr, int quiet);
 GBytes *iot_qr_to_png (const IotQr *qr, int quiet, int scale, GError **error);
 
+/* Wi-Fi join codes (the "WIFI:" scheme phones read):
+ * WIFI:T:<WPA|WEP|SAE|nopass>;S:<ssid>;P:<password>;H:true;;
+ * with \ ; , : " escaped by a backslash in S and P; P is left out for
+ * nopass, H unless the network is hidden. */
+char *iot_wifi_qr_escape (const char *text);
+char *iot_wifi_qr_text (const char *type, const char *ssid, const char *password,
+                        gboolean hidden);
+void iot_secret_free (char *secret);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotQr, iot_qr_free)

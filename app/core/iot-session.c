@@ -25,6 +25,12 @@ iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks, gpoi
     }
   s->discovery = iot_discovery_new (s->registry, config, callbacks, user_data);
   s->network = iot_network_new ();
+  g_autofree char *dir = iot_profiles_default_dir ();
+  g_autoptr (GError) error = NULL;
+  s->profiles = iot_profiles_load_dir (dir, &error);
+  if (s->profiles == NULL)
+    g_debug ("Device profiles: %s", error->message);
+  s->hotspots = iot_hotspots_new (s->network, s->profiles);
   return s;
 }
 
@@ -33,7 +39,9 @@ iot_session_free (IotSession *s)
 {
   if (s == NULL)
     return;
+  iot_hotspots_free (s->hotspots);
   iot_network_free (s->network);
+  iot_profiles_free (s->profiles);
   iot_discovery_free (s->discovery);
   iot_registry_free (s->registry);
   iot_inventory_free (s->inventory);

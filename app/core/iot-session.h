@@ -8,7 +8,9 @@
 #include "iot-config.h"
 #include "iot-discovery.h"
 #include "iot-inventory.h"
+#include "iot-hotspot.h"
 #include "iot-network.h"
+#include "iot-profile.h"
 #include "iot-registry.h"
 
 typedef struct
@@ -18,6 +20,8 @@ typedef struct
   IotInventory *inventory; /* NULL when devices are not remembered */
   IotDiscovery *discovery;
   IotNetwork *network; /* NetworkManager's view; started by whoever needs it */
+  IotProfiles *profiles; /* NULL when they cannot be read */
+  IotHotspots *hotspots; /* devices waiting for setup, from the network's access points */
   char *selected_id; /* the device the person picked */
 } IotSession;
 

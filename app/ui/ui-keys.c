@@ -36,6 +36,7 @@ static const Binding bindings[] = {
   { KEY_RIGHT, TRUE, N_ ("Right"), IOT_ACTION_OPEN },
   /* "c" for code: "q" quits, and "r" is kept for a future rescan. */
   { 'c', FALSE, "c", IOT_ACTION_QR_CODE },
+  { 'w', FALSE, "w", IOT_ACTION_WIFI_QR },
   { 27, FALSE, N_ ("Esc"), IOT_ACTION_BACK },
   { KEY_LEFT, TRUE, N_ ("Left"), IOT_ACTION_BACK },
   { KEY_BACKSPACE, TRUE, N_ ("Backspace"), IOT_ACTION_BACK },

@@ -22,8 +22,8 @@ network
 check "no NetworkManager on the bus: exit 2 (rc=$rc)" [ "$rc" -eq 2 ]
 check "the message says NetworkManager is not available" grep -q "NetworkManager is not available" "$work/err"
 check "the message says the rest of the assistant still works" grep -q "rest of the assistant still works" "$work/err"
-check "JSON: running false, not connected" json_check "$work/out.json" \
-  'doc["schema"] == "iotsetup.network/1" and doc["networkmanager"]["running"] is False and doc["connected"] is False and doc["connection"] is None'
+check "JSON: running false, not connected, no setup hotspots" json_check "$work/out.json" \
+  'doc["schema"] == "iotsetup.network/1" and doc["networkmanager"]["running"] is False and doc["connected"] is False and doc["connection"] is None and doc["setup_hotspots"] == []'
 
 t0=$(now_ms)
 DBUS_SYSTEM_BUS_ADDRESS=unix:path=$work/no-such-bus iot network >/dev/null 2>"$work/err"
@@ -116,6 +116,27 @@ check "access points: a removed one is gone" json_check "$work/out.json" \
   'sorted(a["ssid"] for a in doc["access_points"]) == ["Home", "Neighbour"]'
 iot network >"$work/out.txt" 2>&1
 check "text: visible networks listed, the connected one marked" grep -q '^  \* Home' "$work/out.txt"
+
+# --- devices waiting for setup: setup hotspots matched against the profiles ---------
+nm_call AddAccessPointFlags "$dev" shelly "shellyplus1pm-A8032AB12345" 02:aa:bb:cc:dd:03 2412 80 0 0 0
+nm_call AddAccessPointFlags "$dev" printer "DIRECT-7A-HP OfficeJet 8010" 02:aa:bb:cc:dd:04 2437 55 1 0 0x188
+nm_call AddAccessPointFlags "$dev" tasmota "tasmota-1A2B3C-4567" 02:aa:bb:cc:dd:05 2462 40 0 0 0
+network
+check "setup hotspots: Shelly, HP printer and Tasmota, strongest first; not the home or neighbour" \
+  json_check "$work/out.json" \
+  '[h["ssid"] for h in doc["setup_hotspots"]] == ["shellyplus1pm-A8032AB12345", "DIRECT-7A-HP OfficeJet 8010", "tasmota-1A2B3C-4567"]'
+check "setup hotspots: profile, family, signal, security and open" json_check "$work/out.json" \
+  'h = {x["profile"]: x for x in doc["setup_hotspots"]}; h["shelly-gen2"]["open"] is True and h["shelly-gen2"]["signal"] == 80 and h["shelly-gen2"]["security"] == "open" and h["generic-ipp"]["open"] is False and h["generic-ipp"]["security"] == "wpa2-psk" and h["generic-ipp"]["family"] == "Printer" and h["tasmota"]["open"] is True and all(x["family"] for x in doc["setup_hotspots"])'
+check "setup hotspots: an open one is a guideline-6 finding (ETSI 5.6), a WPA2 one is not" \
+  json_check "$work/out.json" \
+  'h = {x["profile"]: x for x in doc["setup_hotspots"]}; f = h["shelly-gen2"]["finding"]; f["id"] == "setup-hotspot-open" and f["guideline"] == 6 and f["etsi"] == "5.6" and "shellyplus1pm" in f["message"] and h["generic-ipp"]["finding"] is None and doc["findings"] == []'
+iot network >"$work/out.txt" 2>&1
+check "text: devices waiting for setup, the open hotspot said so" \
+  bash -c "grep -q 'Devices waiting for setup' '$work/out.txt' && grep -q 'shellyplus1pm-A8032AB12345.*80%.*open, no password' '$work/out.txt' && grep -q 'Guideline 6' '$work/out.txt'"
+nm_call RemoveAccessPoint "$dev" /org/freedesktop/NetworkManager/AccessPoint/shelly
+network
+check "setup hotspots: a vanished hotspot is gone" json_check "$work/out.json" \
+  '[h["ssid"] for h in doc["setup_hotspots"]] == ["DIRECT-7A-HP OfficeJet 8010", "tasmota-1A2B3C-4567"]'
 
 # --- a hostile SSID ------------------------------------------------------------------
 nm_mock_stop

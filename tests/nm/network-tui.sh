@@ -64,6 +64,19 @@ while IFS= read -r l; do diag "$l"; done < <(head -n 8 "$work/screen.txt")
 nm_call AddWiredConnection eth0 "Wired connection 1" 198.51.100.23 24 "" false
 check "a second, non-primary connection does not replace the primary one" wait_ms 1000 in_title "Cafe"
 
+# Devices waiting for setup: a Shelly's open setup hotspot comes into range and goes.
+nm_call AddAccessPointFlags /org/freedesktop/NetworkManager/Devices/wlan0 shelly \
+  "shellyplus1pm-A8032AB12345" 02:aa:bb:cc:dd:03 2412 80 0 0 0
+hotspot_row() { screen | grep -q 'shellyplus1pm-A8032AB12345 .*Shelly.* 80% .*open, no password'; }
+check "a setup hotspot appears under “Waiting for setup”" wait_ms 5000 on_screen "Waiting for setup"
+check "its row: name, family, signal, and that it is open" hotspot_row
+check "the open setup hotspot is explained (guideline 6)" on_screen "Guideline 6: anyone nearby"
+tm capture-pane -p -t iot >"$work/screen.txt"
+while IFS= read -r l; do diag "$l"; done < <(head -n 12 "$work/screen.txt")
+nm_call RemoveAccessPoint /org/freedesktop/NetworkManager/Devices/wlan0 \
+  /org/freedesktop/NetworkManager/AccessPoint/shelly
+check "the hotspot vanishes: the section goes" wait_ms 5000 bash -c "! tmux -S '$work/tmux.sock' capture-pane -p -t iot | grep -q 'Waiting for setup'"
+
 nm_mock_stop
 nm_mock_start
 nm_call AddWiredConnection eth0 "Wired connection 1" 198.51.100.23 24 "" true

@@ -17,6 +17,18 @@ Mock methods (interface org.freedesktop.DBus.Mock, object /org/freedesktop):
                       strength y, flags u, wpa_flags u, rsn_flags u) -> s
   SetAccessPointStrength(ap s, strength y)
   RemoveAccessPoint(device s, ap s)          (stock)
+  SetWifiSecurity(active_connection s, key_mgmt s, psk s, hidden b)
+      gives the saved connection behind an active one an
+      802-11-wireless-security setting (key_mgmt "" for none) and a secret
+      (psk, or wep-key0 for key_mgmt "none") that only GetSecrets returns,
+      in NetworkManager's own format
+  SetJoinMode(mode s)
+      how the next AddAndActivateConnection (replaced, like
+      ActivateConnection and DeactivateConnection, by a version with real
+      state changes) ends: "ok", "wrong-key" or "hang"
+  SetSecretsDenied(denied b)
+      GetSecrets fails with ...Settings.PermissionDenied, as for a user
+      polkit does not allow to read system secrets
 
 ipv4/ipv6 may be "" for none. Device paths are
 /org/freedesktop/NetworkManager/Devices/IFACE.
@@ -59,6 +71,10 @@ def load(mock, parameters):
         'GlobalDnsConfiguration': dbus.Dictionary({}, signature='sv'),
         'RadioFlags': dbus.UInt32(0),
     })
+    _join['root'] = mock
+    manager.activate_connection = _mgr_activate
+    manager.deactivate_connection = _mgr_deactivate
+    manager.add_and_activate_connection = _mgr_add_and_activate
 
 
 def _ip_config(self, family, address, prefix):
@@ -276,3 +292,185 @@ def AddWifiConnection(self, iface, conn_id, ssid, bssid, frequency, strength,
                             'mode': 'infrastructure'},
     }
     return _activate(self, path, '802-11-wireless', conn_id, settings, ap, ip4, ip6, primary)
+
+
+_secrets = {'denied': False}
+
+
+def _get_secrets(self, setting):
+    '''NetworkManager's GetSecrets: {setting: {key: value}} for the asked
+    setting only (the stock template answers in a format of its own).'''
+    if _secrets['denied']:
+        raise dbus.exceptions.DBusException(
+            'Not authorized to get secrets',
+            name='org.freedesktop.NetworkManager.Settings.PermissionDenied')
+    secrets = getattr(self, 'iot_secrets', {})
+    if setting not in secrets:
+        return dbus.Dictionary({}, signature='sa{sv}')
+    return dbus.Dictionary({setting: dbus.Dictionary(secrets[setting], signature='sv')},
+                           signature='sa{sv}')
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='sssb', out_signature='')
+def SetWifiSecurity(self, ac_path, key_mgmt, psk, hidden):
+    '''An 802-11-wireless-security setting and its secret for the saved
+    connection behind ac_path.'''
+    conn_path = dbusmock.get_object(ac_path).Get(ACTIVE_CONNECTION_IFACE, 'Connection')
+    conn = dbusmock.get_object(conn_path)
+    settings = conn.settings
+    settings['802-11-wireless']['hidden'] = dbus.Boolean(hidden)
+    conn.iot_secrets = {}
+    if key_mgmt:
+        settings['802-11-wireless']['security'] = '802-11-wireless-security'
+        sec = {'key-mgmt': key_mgmt}
+        if key_mgmt == 'none':
+            sec['wep-tx-keyidx'] = dbus.UInt32(0)
+            conn.iot_secrets['802-11-wireless-security'] = {'wep-key0': dbus.String(psk)}
+        else:
+            conn.iot_secrets['802-11-wireless-security'] = {'psk': dbus.String(psk)}
+        settings['802-11-wireless-security'] = sec
+    conn.ConnectionGetSecrets = _get_secrets
+    conn.EmitSignal(CSETTINGS_IFACE, 'Updated', '', [])
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='b', out_signature='')
+def SetSecretsDenied(self, denied):
+    '''GetSecrets fails with PermissionDenied (polkit said no).'''
+    _secrets['denied'] = bool(denied)
+
+
+# --- joining a setup hotspot: add-and-activate, activate and deactivate ------------
+# The stock template activates at once and never fails, raises a KeyError for
+# real WPA2/WPA3 flags and skips the "deactivated" state. These replace its
+# manager methods (the calls are still recorded: GetMethodCalls on
+# /org/freedesktop/NetworkManager). SetJoinMode(mode s) sets how the next
+# add-and-activate ends: "ok" (activated after 200 ms), "wrong-key"
+# (deactivated with reason 9, no secrets), "hang" (stays activating).
+
+_join = {'mode': 'ok', 'root': None}
+AC_STATE = NMActiveConnectionState
+
+
+def _ac_state(ac_path, state, reason=0):
+    ac = dbusmock.get_object(ac_path)
+    ac.Set(ACTIVE_CONNECTION_IFACE, 'State', dbus.UInt32(state))
+    ac.EmitSignal(ACTIVE_CONNECTION_IFACE, 'StateChanged', 'uu',
+                  [dbus.UInt32(state), dbus.UInt32(reason)])
+
+
+def _drop_ac(ac_path, reason=0):
+    '''The active connection goes to "deactivated" and away.'''
+    try:
+        ac = dbusmock.get_object(ac_path)
+    except KeyError:
+        return
+    _ac_state(ac_path, AC_STATE.NM_ACTIVE_CONNECTION_STATE_DEACTIVATED, reason)
+    manager = dbusmock.get_object(MANAGER_OBJ)
+    acs = [p for p in manager.Get(MANAGER_IFACE, 'ActiveConnections') if p != ac_path]
+    changes = {'ActiveConnections': dbus.Array(acs, signature='o')}
+    if manager.Get(MANAGER_IFACE, 'PrimaryConnection') == ac_path:
+        changes['PrimaryConnection'] = dbus.ObjectPath('/')
+        changes['PrimaryConnectionType'] = ''
+    _set(manager, MANAGER_IFACE, changes)
+    for dev_path in ac.Get(ACTIVE_CONNECTION_IFACE, 'Devices'):
+        dev = dbusmock.get_object(dev_path)
+        if dev.Get(DEVICE_IFACE, 'ActiveConnection') == ac_path:
+            dev.Set(DEVICE_IFACE, 'ActiveConnection', dbus.ObjectPath('/'))
+            if WIRELESS_DEVICE_IFACE in dev.props:
+                dev.Set(WIRELESS_DEVICE_IFACE, 'ActiveAccessPoint', dbus.ObjectPath('/'))
+    root = _join['root']
+    root.object_manager_emit_removed(ac_path)
+    root.RemoveObject(ac_path)
+
+
+def _new_ac(conn_path, dev_path, specific, state):
+    '''An active connection for a saved one on dev_path; whatever was active
+    there goes first, as in NetworkManager.'''
+    dev = dbusmock.get_object(dev_path)
+    old = dev.Get(DEVICE_IFACE, 'ActiveConnection')
+    if old != '/':
+        _drop_ac(old)
+    conn = dbusmock.get_object(conn_path)
+    settings = conn.settings
+    _counter['ac'] += 1
+    ac_path = f'/org/freedesktop/NetworkManager/ActiveConnection/{_counter["ac"]}'
+    root = _join['root']
+    root.AddObject(ac_path, ACTIVE_CONNECTION_IFACE, {
+        'Connection': dbus.ObjectPath(conn_path),
+        'SpecificObject': dbus.ObjectPath(specific),
+        'Id': settings['connection']['id'],
+        'Uuid': settings['connection']['uuid'],
+        'Type': settings['connection']['type'],
+        'Devices': dbus.Array([dbus.ObjectPath(dev_path)], signature='o'),
+        'State': dbus.UInt32(state),
+        'StateFlags': dbus.UInt32(0),
+        'Default': False,
+        'Default6': False,
+        'Ip4Config': dbus.ObjectPath('/'),
+        'Ip6Config': dbus.ObjectPath('/'),
+        'Dhcp4Config': dbus.ObjectPath('/'),
+        'Dhcp6Config': dbus.ObjectPath('/'),
+        'Vpn': False,
+        'Master': dbus.ObjectPath('/'),
+        'Controller': dbus.ObjectPath('/'),
+    }, [])
+    root.object_manager_emit_added(ac_path)
+    dev.Set(DEVICE_IFACE, 'ActiveConnection', dbus.ObjectPath(ac_path))
+    manager = dbusmock.get_object(MANAGER_OBJ)
+    acs = manager.Get(MANAGER_IFACE, 'ActiveConnections') + [dbus.ObjectPath(ac_path)]
+    _set(manager, MANAGER_IFACE, {'ActiveConnections': dbus.Array(acs, signature='o')})
+    return ac_path
+
+
+def _activated(ac_path, dev_path, specific):
+    try:
+        dbusmock.get_object(ac_path)
+    except KeyError:
+        return
+    _ac_state(ac_path, AC_STATE.NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
+    dev = dbusmock.get_object(dev_path)
+    if WIRELESS_DEVICE_IFACE in dev.props and specific != '/':
+        dev.Set(WIRELESS_DEVICE_IFACE, 'ActiveAccessPoint', dbus.ObjectPath(specific))
+    manager = dbusmock.get_object(MANAGER_OBJ)
+    conn_type = dbusmock.get_object(ac_path).Get(ACTIVE_CONNECTION_IFACE, 'Type')
+    _set(manager, MANAGER_IFACE, {'PrimaryConnection': dbus.ObjectPath(ac_path),
+                                  'PrimaryConnectionType': conn_type})
+
+
+def _mgr_activate(self, conn_path, dev_path, specific):
+    ac = _new_ac(conn_path, dev_path, specific,
+                 AC_STATE.NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
+    _activated(ac, dev_path, specific)
+    return dbus.ObjectPath(ac)
+
+
+def _mgr_deactivate(self, ac_path):
+    _drop_ac(ac_path, 2)  # reason: user disconnected
+
+
+def _mgr_add_and_activate(self, conf, dev_path, specific):
+    from gi.repository import GLib  # pylint: disable=import-outside-toplevel
+    root = _join['root']
+    settings = {k: dict(v) for k, v in conf.items()}
+    settings.setdefault('connection', {})
+    if 'uuid' not in settings['connection']:
+        settings['connection']['uuid'] = str(uuid.uuid4())
+    secrets = settings.get('802-11-wireless-security', {}).pop('psk', None)
+    conn_path = root.SettingsAddConnection(settings)
+    if secrets is not None:
+        dbusmock.get_object(conn_path).iot_secrets = {
+            '802-11-wireless-security': {'psk': dbus.String(secrets)}}
+        dbusmock.get_object(conn_path).ConnectionGetSecrets = _get_secrets
+    ac = _new_ac(conn_path, dev_path, specific, AC_STATE.NM_ACTIVE_CONNECTION_STATE_ACTIVATING)
+    mode = _join['mode']
+    if mode == 'ok':
+        GLib.timeout_add(200, lambda: _activated(ac, dev_path, specific) and False)
+    elif mode == 'wrong-key':
+        GLib.timeout_add(200, lambda: _drop_ac(ac, 9) and False)
+    return (dbus.ObjectPath(conn_path), dbus.ObjectPath(ac))
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='s', out_signature='')
+def SetJoinMode(self, mode):
+    '''How the next AddAndActivateConnection ends: ok, wrong-key or hang.'''
+    _join['mode'] = mode

@@ -10,6 +10,7 @@
 
 #include "tests/unit/test-util.h"
 
+#include "app/core/iot-hotspot.h"
 #include "app/core/iot-network.h"
 
 #include <NetworkManager.h>
@@ -319,6 +320,63 @@ test_mock_lifecycle (void)
   g_test_dbus_down (tbus);
 }
 
+static IotSetupHotspot *
+hotspot_of (const IotProfiles *ps, const char *ssid, IotWifiSecurity security, gboolean active)
+{
+  g_autoptr (GBytes) raw = g_bytes_new (ssid, strlen (ssid));
+  IotAccessPoint ap = { .id = (char *) "/ap/9", .ssid = (char *) ssid, .ssid_raw = raw,
+                        .bssid = (char *) "02:00:00:00:00:09", .strength = 61,
+                        .security = security, .active = active };
+  return iot_setup_hotspot_for_ap (ps, &ap);
+}
+
+static void
+test_setup_hotspots (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotProfiles) ps = iot_profiles_load_dir (SRCDIR "/data/profiles", &error);
+  g_assert_no_error (error);
+  const struct
+  {
+    const char *ssid, *profile;
+  } cases[] = {
+    { "shellyplus1pm-A8032AB12345", "shelly-gen2" },
+    { "shelly1-34945470A1B2", "shelly-gen1" },
+    { "tasmota-1A2B3C-4567", "tasmota" },
+    { "living-room Fallback Hotspot", "esphome" },
+    { "DIRECT-7A-HP OfficeJet 8010", "generic-ipp" },
+    { "ESP_1A2B3C", "generic" },
+    { "Doorbell-Setup", "generic" },
+    { "Home", NULL },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (IotSetupHotspot) h = hotspot_of (ps, cases[i].ssid, IOT_WIFI_SEC_OPEN, FALSE);
+      if (cases[i].profile == NULL)
+        g_assert_null (h);
+      else
+        {
+          g_assert_nonnull (h);
+          g_assert_cmpstr (h->profile->id, ==, cases[i].profile);
+          g_assert_cmpuint (h->strength, ==, 61);
+          g_assert_true (h->open);
+          g_assert_nonnull (h->finding);
+          g_assert_cmpstr (h->finding->id, ==, "setup-hotspot-open");
+          g_assert_cmpuint (h->finding->guideline, ==, 6);
+          g_assert_cmpstr (h->finding->etsi, ==, "5.6");
+        }
+    }
+  g_autoptr (IotSetupHotspot) wpa2 = hotspot_of (ps, "DIRECT-7A-HP OfficeJet 8010",
+                                                 IOT_WIFI_SEC_WPA2_PSK, FALSE);
+  g_assert_false (wpa2->open);
+  g_assert_null (wpa2->finding);
+  g_autoptr (IotSetupHotspot) owe = hotspot_of (ps, "ESP_1A2B3C", IOT_WIFI_SEC_OWE, FALSE);
+  g_assert_true (owe->open);
+  /* The network this machine is on is not a device waiting. */
+  g_assert_null (hotspot_of (ps, "ESP_1A2B3C", IOT_WIFI_SEC_OPEN, TRUE));
+  g_assert_null (iot_setup_hotspot_for_ap (NULL, &(IotAccessPoint){ .id = (char *) "/x" }));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -326,6 +384,7 @@ main (int argc, char **argv)
   g_test_add_func ("/network/classify", test_classify);
   g_test_add_func ("/network/band", test_band);
   g_test_add_func ("/network/findings", test_findings);
+  g_test_add_func ("/network/setup-hotspots", test_setup_hotspots);
   g_test_add_func ("/network/mock-lifecycle", test_mock_lifecycle);
   int ret = g_test_run ();
   g_free (argv);

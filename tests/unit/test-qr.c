@@ -439,6 +439,29 @@ test_decode (void)
   g_rmdir (dir);
 }
 
+static void
+test_wifi_text (void)
+{
+  g_autofree char *e = iot_wifi_qr_escape ("a\\b;c,d:e\"f");
+  g_assert_cmpstr (e, ==, "a\\\\b\\;c\\,d\\:e\\\"f");
+  g_autofree char *plain = iot_wifi_qr_escape ("Home 5G");
+  g_assert_cmpstr (plain, ==, "Home 5G");
+
+  char *t = iot_wifi_qr_text ("WPA", "My;Net", "p:a,s\\s\"", FALSE);
+  g_assert_cmpstr (t, ==, "WIFI:T:WPA;S:My\\;Net;P:p\\:a\\,s\\\\s\\\";;");
+  iot_secret_free (t);
+  t = iot_wifi_qr_text ("SAE", "Hidden", "secret", TRUE);
+  g_assert_cmpstr (t, ==, "WIFI:T:SAE;S:Hidden;P:secret;H:true;;");
+  iot_secret_free (t);
+  t = iot_wifi_qr_text ("nopass", "Cafe", "ignored", FALSE);
+  g_assert_cmpstr (t, ==, "WIFI:T:nopass;S:Cafe;;");
+  iot_secret_free (t);
+  t = iot_wifi_qr_text ("WEP", "Old", "abcde", FALSE);
+  g_assert_cmpstr (t, ==, "WIFI:T:WEP;S:Old;P:abcde;;");
+  iot_secret_free (t);
+  iot_secret_free (NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -452,6 +475,7 @@ main (int argc, char **argv)
   g_test_add_func ("/qr/svg", test_svg);
   g_test_add_func ("/qr/png", test_png);
   g_test_add_func ("/qr/decode", test_decode);
+  g_test_add_func ("/qr/wifi-text", test_wifi_text);
   int ret = g_test_run ();
   g_free (argv);
   return ret;
