@@ -241,20 +241,7 @@ iot_hotspots_to_json (IotHotspots *hs)
       else
         {
           const IotFinding *f = h->finding;
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_string_value (b, f->id);
-          json_builder_set_member_name (b, "guideline");
-          json_builder_add_int_value (b, f->guideline);
-          json_builder_set_member_name (b, "etsi");
-          json_builder_add_string_value (b, f->etsi);
-          json_builder_set_member_name (b, "result");
-          json_builder_add_string_value (b, f->result == IOT_FINDING_FAIL ? "fail" : "warn");
-          json_builder_set_member_name (b, "message");
-          json_builder_add_string_value (b, f->message);
-          json_builder_set_member_name (b, "advice");
-          json_builder_add_string_value (b, f->advice);
-          json_builder_end_object (b);
+          iot_finding_to_json (f, b);
         }
       json_builder_end_object (b);
     }

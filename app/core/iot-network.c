@@ -1474,6 +1474,27 @@ strings_to_json (JsonBuilder *b, GPtrArray *strings)
 }
 
 /* Returns: (transfer full): the snapshot as schema "iotsetup.network/1". */
+/* Adds @f as one object of the documented finding schema to @b (shared by
+ * the network's findings and the setup hotspots'). */
+void
+iot_finding_to_json (const IotFinding *f, JsonBuilder *b)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, f->id);
+  json_builder_set_member_name (b, "guideline");
+  json_builder_add_int_value (b, f->guideline);
+  json_builder_set_member_name (b, "etsi");
+  json_builder_add_string_value (b, f->etsi);
+  json_builder_set_member_name (b, "result");
+  json_builder_add_string_value (b, f->result == IOT_FINDING_FAIL ? "fail" : "warn");
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, f->message);
+  json_builder_set_member_name (b, "advice");
+  json_builder_add_string_value (b, f->advice);
+  json_builder_end_object (b);
+}
+
 JsonNode *
 iot_network_to_json (IotNetwork *n)
 {
@@ -1537,20 +1558,7 @@ iot_network_to_json (IotNetwork *n)
   for (guint i = 0; i < info->findings->len; i++)
     {
       const IotFinding *f = info->findings->pdata[i];
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_string_value (b, f->id);
-      json_builder_set_member_name (b, "guideline");
-      json_builder_add_int_value (b, f->guideline);
-      json_builder_set_member_name (b, "etsi");
-      json_builder_add_string_value (b, f->etsi);
-      json_builder_set_member_name (b, "result");
-      json_builder_add_string_value (b, f->result == IOT_FINDING_FAIL ? "fail" : "warn");
-      json_builder_set_member_name (b, "message");
-      json_builder_add_string_value (b, f->message);
-      json_builder_set_member_name (b, "advice");
-      json_builder_add_string_value (b, f->advice);
-      json_builder_end_object (b);
+      iot_finding_to_json (f, b);
     }
   json_builder_end_array (b);
 

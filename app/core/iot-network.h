@@ -141,6 +141,7 @@ gboolean iot_network_leave_finish (IotNetwork *network, GAsyncResult *result, GE
 char *iot_network_dup_summary (IotNetwork *network);
 gboolean iot_network_has_finding (IotNetwork *network);
 JsonNode *iot_network_to_json (IotNetwork *network);
+void iot_finding_to_json (const IotFinding *finding, JsonBuilder *builder);
 
 /* The parts that need no NetworkManager (unit-tested on their own). */
 IotWifiSecurity iot_wifi_classify (guint32 flags, guint32 wpa_flags, guint32 rsn_flags,
