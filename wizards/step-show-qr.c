@@ -130,20 +130,6 @@ show_qr_draw (IotWizard *w, gpointer data, IotUi *ui)
   draw_centred (ui, used + 1, url_lines, rows - used - 1, UI_STYLE_HEADER);
 }
 
-static IotStepResult
-show_qr_action (IotWizard *w, gpointer data, IotAction action)
-{
-  switch (action)
-    {
-    case IOT_ACTION_BACK:
-      return IOT_STEP_BACK;
-    case IOT_ACTION_QUIT:
-      return IOT_STEP_QUIT;
-    default:
-      return IOT_STEP_STAY;
-    }
-}
-
 static const IotAction show_qr_bar[] = {
   IOT_ACTION_HELP, IOT_ACTION_BACK, IOT_ACTION_QUIT, IOT_ACTION_NONE,
 };
@@ -153,7 +139,6 @@ const IotStepClass iot_step_show_qr = {
   .title = N_ ("Settings page QR code"),
   .bar = show_qr_bar,
   .enter = show_qr_enter,
-  .action = show_qr_action,
   .draw = show_qr_draw,
   .leave = show_qr_leave,
 };

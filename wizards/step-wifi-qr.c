@@ -109,20 +109,6 @@ wifi_qr_draw (IotWizard *w, gpointer data, IotUi *ui)
   ui_qr (ui, n_intro, (cols - qr_cols) / 2, qr);
 }
 
-static IotStepResult
-wifi_qr_action (IotWizard *w, gpointer data, IotAction action)
-{
-  switch (action)
-    {
-    case IOT_ACTION_BACK:
-      return IOT_STEP_BACK;
-    case IOT_ACTION_QUIT:
-      return IOT_STEP_QUIT;
-    default:
-      return IOT_STEP_STAY;
-    }
-}
-
 static const IotAction wifi_qr_bar[] = {
   IOT_ACTION_HELP, IOT_ACTION_BACK, IOT_ACTION_QUIT, IOT_ACTION_NONE,
 };
@@ -132,7 +118,6 @@ const IotStepClass iot_step_wifi_qr = {
   .title = N_ ("Join this Wi-Fi network"),
   .bar = wifi_qr_bar,
   .enter = wifi_qr_enter,
-  .action = wifi_qr_action,
   .draw = wifi_qr_draw,
   .leave = wifi_qr_leave,
 };

@@ -158,10 +158,13 @@ iot_wizard_action (IotWizard *w, IotAction action)
     return IOT_STEP_QUIT;
   const IotStepClass *s = w->steps[w->current];
   IotStepResult r = IOT_STEP_STAY;
+  /* A step without its own handler only goes back or quits. */
   if (s->action)
     r = s->action (w, w->data, action);
   else if (action == IOT_ACTION_BACK)
     r = IOT_STEP_BACK;
+  else if (action == IOT_ACTION_QUIT)
+    r = IOT_STEP_QUIT;
   apply_result (w, r);
   return r;
 }

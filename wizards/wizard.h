@@ -30,6 +30,7 @@ struct _IotStepClass
   const char *title; /* N_() */
   const IotAction *bar; /* actions shown in the function bar, IOT_ACTION_NONE-terminated */
   gpointer (*enter) (IotWizard *wizard);          /* returns the step's private data */
+  /* optional: without it, Back goes back and Quit quits */
   IotStepResult (*action) (IotWizard *wizard, gpointer data, IotAction action);
   void (*draw) (IotWizard *wizard, gpointer data, IotUi *ui);
   void (*leave) (IotWizard *wizard, gpointer data); /* cancel async work, free data */
