@@ -18,13 +18,15 @@ build="$top/_build"
 # What building needs, what running needs, and what the test suite adds.
 BUILD_DEPS=(build-essential autoconf automake autopoint gettext pkg-config
   libglib2.0-dev libavahi-client-dev libavahi-glib-dev libnm-dev libncurses-dev
-  libqrencode-dev libconfig-dev libcurl4-openssl-dev libjson-glib-dev)
+  libqrencode-dev libconfig-dev libcurl4-openssl-dev libjson-glib-dev libzxcvbn-dev
+  libssh-dev libcrypt-dev)
 RUN_DEPS=(avahi-daemon avahi-utils dbus iproute2)
 # network-manager: a real NetworkManager for the lab test (only ever started
 # inside a lab namespace; installing it starts nothing where there is no init,
 # and on a normal system it is usually there already). libglib2.0-bin: gdbus.
 TEST_DEPS=(tmux cups-ipp-utils python3 python3-zeroconf python3-dbusmock zbar-tools
-  procps time locales network-manager libglib2.0-bin util-linux)
+  procps time locales network-manager libglib2.0-bin util-linux
+  mosquitto mosquitto-clients openssh-server)
 # The locales the translated screens are tested in (tests/tui/tui-i18n.sh).
 TEST_LOCALES=(de_DE ja_JP uk_UA)
 # The hardening steps: libFuzzer and the sanitizer runtimes come with clang.
