@@ -56,7 +56,7 @@ wifi_qr_leave (IotWizard *w, gpointer data)
   if (s->cancellable)
     g_cancellable_cancel (s->cancellable);
   g_clear_object (&s->cancellable);
-  iot_secret_free (s->text);
+  iot_str_wipe_free (s->text);
   g_free (s->error);
   g_free (s);
 }

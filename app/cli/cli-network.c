@@ -184,7 +184,7 @@ show_wifi_qr (IotConfig *config, IotNetwork *network, gboolean ascii)
            info->ap && *info->ap->ssid ? info->ap->ssid : info->id);
   g_print ("\n");
   int rc = iot_cli_qr_print (config, "iotsetup network", w.text, ascii);
-  iot_secret_free (w.text);
+  iot_str_wipe_free (w.text);
   return rc;
 }
 
@@ -245,7 +245,7 @@ join_and_return (IotNetwork *network, const char *name, gboolean password_stdin,
   JoinWait w = { g_main_loop_new (NULL, FALSE), network, FALSE, NULL };
   iot_network_join_async (network, ap->id, password, timeout_s, joined_cb, &w);
   g_main_loop_run (w.loop);
-  iot_secret_free (password);
+  iot_str_wipe_free (password);
   if (!w.ok)
     {
       g_printerr ("iotsetup network: %s %s\n", w.error->message,

@@ -931,7 +931,7 @@ wifi_secrets_cb (GObject *source, GAsyncResult *res, gpointer data)
                              _("NetworkManager has no saved password for this Wi-Fi network "
                                "(it may be kept in your desktop's keyring instead)."));
   else
-    g_task_return_pointer (task, text, (GDestroyNotify) iot_secret_free);
+    g_task_return_pointer (task, text, (GDestroyNotify) iot_str_wipe_free);
 }
 
 /**
@@ -987,7 +987,7 @@ iot_network_wifi_qr_async (IotNetwork *n, GCancellable *cancellable,
     {
       q->type = g_strdup ("nopass");
       g_task_return_pointer (task, iot_wifi_qr_text ("nopass", q->ssid, NULL, q->hidden),
-                             (GDestroyNotify) iot_secret_free);
+                             (GDestroyNotify) iot_str_wipe_free);
       return;
     }
   if (g_str_equal (mgmt, "wpa-psk"))
@@ -1011,7 +1011,7 @@ iot_network_wifi_qr_async (IotNetwork *n, GCancellable *cancellable,
                                           g_steal_pointer (&task));
 }
 
-/* Returns: (transfer full): free with iot_secret_free(). */
+/* Returns: (transfer full): free with iot_str_wipe_free(). */
 char *
 iot_network_wifi_qr_finish (IotNetwork *n, GAsyncResult *result, GError **error)
 {

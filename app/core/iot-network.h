@@ -125,7 +125,7 @@ void iot_network_request_scan (IotNetwork *network);
 
 /* The current Wi-Fi network as the text of a join QR code (see
  * iot_wifi_qr_text()), its password read from NetworkManager's saved
- * connection only now. Free the result with iot_secret_free(). */
+ * connection only now. Free the result with iot_str_wipe_free(). */
 void iot_network_wifi_qr_async (IotNetwork *network, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 char *iot_network_wifi_qr_finish (IotNetwork *network, GAsyncResult *result, GError **error);

@@ -405,7 +405,7 @@ iot_qr_to_png (const IotQr *qr, int quiet, int scale, GError **error)
  * iot_wifi_qr_escape:
  * Returns: (transfer full): @text with \\ ; , : and " escaped by a
  * backslash, as the WIFI: scheme asks for in the S and P fields. Free with
- * iot_secret_free() when @text was a secret.
+ * iot_str_wipe_free() when @text was a secret.
  */
 char *
 iot_wifi_qr_escape (const char *text)
@@ -428,7 +428,7 @@ iot_wifi_qr_escape (const char *text)
  * @password: (nullable): ignored for "nopass"
  *
  * Returns: (transfer full): the text of a code that joins the network.
- * It holds the password: free it with iot_secret_free().
+ * It holds the password: free it with iot_str_wipe_free().
  */
 char *
 iot_wifi_qr_text (const char *type, const char *ssid, const char *password, gboolean hidden)
@@ -439,14 +439,15 @@ iot_wifi_qr_text (const char *type, const char *ssid, const char *password, gboo
   char *text = g_strconcat ("WIFI:T:", nopass ? "nopass" : type, ";S:", s, ";",
                             p ? "P:" : "", p ? p : "", p ? ";" : "", hidden ? "H:true;" : "",
                             ";", NULL);
-  iot_secret_free (s);
-  iot_secret_free (p);
+  iot_str_wipe_free (s);
+  iot_str_wipe_free (p);
   return text;
 }
 
-/* Overwrites a string holding a secret before freeing it. */
+/* Overwrites a heap string holding a secret before freeing it (for text
+ * that libraries hand over as plain strings; IotSecret holds our own). */
 void
-iot_secret_free (char *secret)
+iot_str_wipe_free (char *secret)
 {
   if (secret == NULL)
     return;

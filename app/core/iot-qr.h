@@ -71,6 +71,6 @@ GBytes *iot_qr_to_png (const IotQr *qr, int quiet, int scale, GError **error);
 char *iot_wifi_qr_escape (const char *text);
 char *iot_wifi_qr_text (const char *type, const char *ssid, const char *password,
                         gboolean hidden);
-void iot_secret_free (char *secret);
+void iot_str_wipe_free (char *secret);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotQr, iot_qr_free)
