@@ -65,6 +65,19 @@ SERVICES = [
       b"s#=1", b"sf=1", b"ci=7", b"pv=1.1"]),
 ]
 
+# --extreme: sizes at the limits. Labels of exactly 63 bytes (the most a
+# DNS label holds), one of them in CJK (21 three-byte characters) and one
+# with an escape sequence, and a TXT record of 300 keys.
+EXTREME = [
+    (b"Outdoor Camera " + b"X" * 48, "_http._tcp", 8090, [b"path=/"]),
+    ("\u76e3\u8996\u30ab\u30e1\u30e9".encode() * 4 + "\u5ead".encode(), "_http._tcp", 8091,
+     [b"path=/"]),
+    (ESC + b"[41m" + b"R" * 58, "_http._tcp", 8092, [b"path=/"]),
+    (b"Many Keys Plug", "_http._tcp", 8093,
+     [b"k%03d=%d" % (i, i) for i in range(300)]),
+]
+assert all(len(inst) == 63 for inst, _, _, _ in EXTREME[:3])
+
 # A service whose SRV target (host name) itself carries an escape sequence.
 EVIL_HOST = ESC + b"[5mevil-host"
 EVIL_HOST_SERVICE = (b"Evil host name", "_http._tcp", 8088, [b"path=/"])
@@ -99,7 +112,7 @@ def txt_rdata(strings):
     return b"".join(bytes([len(s)]) + s for s in strings)
 
 
-def packets(args, family, ttl_scale):
+def packets(args, family, ttl_scale, services=None):
     """Response packets for one family (4 or 6): one per service, plus one
     with the type enumeration and the address. Like avahi with
     publish-aaaa-on-ipv4=no, each family carries only its own address
@@ -111,13 +124,16 @@ def packets(args, family, ttl_scale):
         rdata, rtype = socket.inet_aton(args.ipv4), T_A
     else:
         rdata, rtype = socket.inet_pton(socket.AF_INET6, args.ipv6), T_AAAA
-    addrs = [rr(h, rtype, 120 * ttl_scale, rdata, True) for h in (host, evil)]
-    types = sorted({t for _, t, _, _ in SERVICES})
+    services = SERVICES if services is None else services
+    # Only the hostile set owns the evil host name.
+    owners = (host, evil) if services is SERVICES else (host,)
+    addrs = [rr(h, rtype, 120 * ttl_scale, rdata, True) for h in owners]
+    types = sorted({t for _, t, _, _ in services})
     enum = [rr(dotted("_services._dns-sd._udp.local"), T_PTR, 4500 * ttl_scale,
                dotted(t + ".local"), False) for t in types]
     out = [enum + addrs]
-    for (inst, stype, port, txt), target in ([(s, host) for s in SERVICES] +
-                                             [(EVIL_HOST_SERVICE, evil)]):
+    extra = [(EVIL_HOST_SERVICE, evil)] if services is SERVICES else []
+    for (inst, stype, port, txt), target in [(s, host) for s in services] + extra:
         full = bytes([len(inst)]) + inst + dotted(stype + ".local")
         out.append([
             rr(dotted(stype + ".local"), T_PTR, 4500 * ttl_scale, full, False),
@@ -244,16 +260,28 @@ def main():
                     help="the ghost's instance name (with --ghost)")
     ap.add_argument("--type", default="_http._tcp",
                     help="the ghost's service type (with --ghost)")
+    ap.add_argument("--extreme", action="store_true",
+                    help="63-byte labels and a 300-key TXT record instead")
+    ap.add_argument("--flap", type=int, metavar="MS",
+                    help="announce one service (--instance) and withdraw it "
+                         "every MS milliseconds, until stopped")
     args = ap.parse_args()
     if args.ghost:
         return ghost_main(args)
+    if args.flap:
+        return flap_main(args)
     if args.describe:
         print(f"SRV target of port 8088: {EVIL_HOST!r}.local")
-        for inst, stype, port, txt in SERVICES + [EVIL_HOST_SERVICE]:
+        for inst, stype, port, txt in (EXTREME if args.extreme
+                                       else SERVICES + [EVIL_HOST_SERVICE]):
             print(f"{stype} {port} name={inst!r}")
             for t in txt:
                 print(f"    txt={t!r}")
         return 0
+    if args.extreme:
+        return serve(args, {f: packets(args, f, 1, EXTREME) for f in (4, 6)},
+                     {f: packets(args, f, 0, EXTREME) for f in (4, 6)},
+                     lambda data: True, "extreme ")
     return serve(args, {f: packets(args, f, 1) for f in (4, 6)},
                  {f: packets(args, f, 0) for f in (4, 6)},
                  # Any multicast query from a peer gets everything.
@@ -270,6 +298,30 @@ def ghost_main(args):
                  {f: ghost_packets(args, 0) for f in (4, 6)},
                  lambda data: any(t in (T_PTR, 255) for t in question_types(data)),
                  "ghost ")
+
+
+def flap_main(args):
+    """A service that never settles: announced, then a goodbye MS later,
+    then announced again, for as long as it runs."""
+    flap = [(args.instance.encode(), args.type, 80, [b"flap=1"])]
+    live = {f: packets(args, f, 1, flap) for f in (4, 6)}
+    gone = {f: packets(args, f, 0, flap) for f in (4, 6)}
+    socks = open_sockets(args)
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    print("hostile-responder: flapping up", flush=True)
+    n = 0
+    while not stop:
+        send_all(socks, live if n % 2 == 0 else gone)
+        n += 1
+        try:
+            time.sleep(args.flap / 1000.0)
+        except InterruptedError:
+            pass
+    send_all(socks, gone)
+    print(f"hostile-responder: flapped {n // 2} times, goodbye sent", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

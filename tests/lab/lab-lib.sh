@@ -122,6 +122,17 @@
 #       it over IPv4 and IPv6 (~0.1 s). lab_withdraw sends a goodbye for
 #       the PTR; lab_unplug leaves it in the host's cache (TTL 4500 s).
 #
+#   lab_add_extreme [NAME]
+#       Add device NAME (default "extreme") at the size limits
+#       (hostile-responder.py --extreme): three instance names of exactly
+#       63 bytes (ASCII, CJK, one starting with an escape sequence) and one
+#       service whose TXT record holds 300 keys. Returns once resolved.
+#
+#   lab_add_flapper [NAME] [MS]
+#       Add device NAME (default "flapper") whose one _http._tcp service,
+#       "Flapping Plug", is announced and withdrawn every MS milliseconds
+#       (default 100) for as long as the lab runs. Returns once it flaps.
+#
 #   lab_host_avahi_stop / lab_host_avahi_start
 #       Kill (SIGTERM) / restart the host's avahi-daemon; the bus stays up.
 #       start returns when GetState = 2.
@@ -1033,4 +1044,30 @@ lab_add_ghost() {
         ip netns exec "$ns" /usr/bin/python3 "$LAB_LIB_DIR/hostile-responder.py" \
         --ghost --ifname lab0 --ipv4 "$ip" --ipv6 "$ll" --instance "$inst" --type _http._tcp
     lab_wait_visible "$name"
+}
+
+lab_add_extreme() {
+    local name=${1:-extreme} ip dir ns ll
+    _lab_raw_device_setup "$name" extreme 68 extreme-plug- || return 1
+    printf "%s\n" "_http._tcp 8090" "_http._tcp 8091" "_http._tcp 8092" "_http._tcp 8093" \
+        >"$dir/expect"
+    _lab_spawn "dev:$name:responder" "$dir/responder.log" \
+        ip netns exec "$ns" /usr/bin/python3 "$LAB_LIB_DIR/hostile-responder.py" \
+        --extreme --ifname lab0 --ipv4 "$ip" --ipv6 "$ll" --host "$(cat "$dir/host")"
+    lab_wait_visible "$name"
+}
+
+lab_add_flapper() {
+    local name=${1:-flapper} ms=${2:-100} ip dir ns ll i
+    _lab_raw_device_setup "$name" flapper 69 flapper-plug- || return 1
+    : >"$dir/expect" # never settles: nothing to wait for
+    _lab_spawn "dev:$name:responder" "$dir/responder.log" \
+        ip netns exec "$ns" /usr/bin/python3 "$LAB_LIB_DIR/hostile-responder.py" \
+        --flap "$ms" --instance "Flapping Plug" --ifname lab0 --ipv4 "$ip" --ipv6 "$ll" \
+        --host "$(cat "$dir/host")"
+    for (( i = 0; i < 50; i++ )); do
+        grep -q "flapping up" "$dir/responder.log" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    _lab_err "$name: the flapping responder did not start"; return 1
 }
