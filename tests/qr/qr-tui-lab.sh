@@ -95,6 +95,10 @@ tm resize-window -t iot -x 40 -y 15
 check "40x15: says the window is too small" wait_ms 3000 on_screen "The window is too small"
 check "40x15: no code drawn" eval '! screen | grep -q "[▀▄█]"'
 diag "40x15 shows: $(screen | tr -s ' \n' ' ')"
+# 20x8: the smallest size we promise to survive; the program stays up.
+tm resize-window -t iot -x 20 -y 8
+check "20x8: says it is too small, no code drawn, still running" wait_ms 3000 eval 'on_screen small && ! screen | grep -q "[▀▄█]" && ! on_screen "EXIT="'
+diag "20x8 shows: $(screen | tr -s ' \n' ' ')"
 tm resize-window -t iot -x 100 -y 40
 check "100x40 again: the code is back and decodes" wait_ms 3000 decodes printer-again "$printer_url" dark
 
