@@ -2,7 +2,9 @@
  * Step: the live device list. Devices appear, change and vanish as discovery
  * reports them; the selection follows the device, not the row, so a list
  * that reorders under the person does not move their cursor to another
- * device. Columns are laid out by display width.
+ * device. Columns are laid out by display width. The setup hotspots above
+ * the list ("Waiting for setup") take the cursor too: Up from the first
+ * device goes into them, and Enter on one opens the join step.
  */
 #include "config.h"
 
@@ -14,12 +16,12 @@
 
 #include <glib/gi18n.h>
 
-static int draw_hotspots (IotUi *ui, IotSession *session, int cols, int rows);
-
 typedef struct
 {
   UiList list;
   char *selected_id; /* the device under the cursor */
+  char *hotspot_id;  /* or the setup hotspot under it (its access point's id) */
+  int n_hotspots;    /* hotspot rows on screen at the last draw */
   GPtrArray *devices; /* snapshot; devices can vanish, so retaken before use */
   int visible;        /* list rows on screen at the last draw */
 } Devices;
@@ -52,6 +54,7 @@ devices_enter (IotWizard *w)
   ui_list_init (&d->list);
   d->selected_id = g_strdup (session->selected_id); /* coming back keeps the cursor */
   d->devices = g_ptr_array_new ();
+  d->hotspot_id = g_strdup (session->hotspot_id);
   return d;
 }
 
@@ -60,6 +63,7 @@ devices_leave (IotWizard *w, gpointer data)
 {
   Devices *d = data;
   g_free (d->selected_id);
+  g_free (d->hotspot_id);
   g_ptr_array_unref (d->devices);
   g_free (d);
 }
@@ -145,6 +149,9 @@ draw_row (IotUi *ui, int row, int index, gboolean selected, gpointer data)
     }
 }
 
+static int draw_hotspots (IotUi *ui, Devices *d, IotSession *session, int cols, int rows);
+static int hotspot_index (Devices *d, IotSession *session);
+
 static void
 devices_draw (IotWizard *w, gpointer data, IotUi *ui)
 {
@@ -174,8 +181,11 @@ devices_draw (IotWizard *w, gpointer data, IotUi *ui)
       rows = ui_body_rows (ui);
     }
 
-  draw_hotspots (ui, session, cols, rows);
+  draw_hotspots (ui, d, session, cols, rows);
   rows = ui_body_rows (ui);
+  if (hotspot_index (d, session) >= 0)
+    ui_set_status (ui, UI_STYLE_NORMAL,
+                   _("Press Enter to join this hotspot and open the device's setup page."));
 
   if (d->devices->len == 0)
     {
@@ -204,7 +214,12 @@ devices_draw (IotWizard *w, gpointer data, IotUi *ui)
   if (d->list.selected < 0)
     d->list.selected = 0;
   d->visible = rows - 1;
-  ui_list_draw (&d->list, ui, 1, rows - 1, d->devices->len, draw_row, &rc);
+  /* No device row is highlighted while the cursor is on a hotspot. */
+  UiList shown = d->list;
+  if (d->hotspot_id)
+    shown.selected = -1;
+  ui_list_draw (&shown, ui, 1, rows - 1, d->devices->len, draw_row, &rc);
+  d->list.top = shown.top;
   IotDevice *sel = d->devices->pdata[d->list.selected];
   g_free (d->selected_id);
   d->selected_id = g_strdup (sel->id);
@@ -217,19 +232,25 @@ devices_draw (IotWizard *w, gpointer data, IotUi *ui)
                                          "%u new devices. Press Enter to see details.", n_new),
                                n_new)
             : g_strdup (_("Press Enter to see a device's details."));
-  ui_set_status (ui, UI_STYLE_NORMAL, status);
+  if (d->hotspot_id == NULL)
+    ui_set_status (ui, UI_STYLE_NORMAL, status);
 }
 
 /* Devices waiting for setup: the setup hotspots in range, strongest first,
  * each with its signal and whether anyone may join it. Returns the rows
  * used (the body is offset by them). */
 static int
-draw_hotspots (IotUi *ui, IotSession *session, int cols, int rows)
+draw_hotspots (IotUi *ui, Devices *d, IotSession *session, int cols, int rows)
 {
   const GPtrArray *hs = iot_hotspots_get (session->hotspots);
+  d->n_hotspots = 0;
   if (hs->len == 0 || rows < 7)
     return 0;
   int max = MIN ((int) hs->len, MAX (1, rows / 3 - 1));
+  d->n_hotspots = max;
+  /* With no device to pick, the cursor starts on the first hotspot. */
+  if (d->devices->len == 0 && d->hotspot_id == NULL)
+    d->hotspot_id = g_strdup (((IotSetupHotspot *) hs->pdata[0])->ap_id);
   /* Translators: heading of the Wi-Fi setup hotspots of new devices in range. */
   ui_text (ui, 0, 1, cols - 2, UI_STYLE_HEADER, _("Waiting for setup (Wi-Fi hotspots)"));
   int ssid_w = CLAMP (cols / 3, 10, 32), family_w = CLAMP (cols / 4, 8, 28);
@@ -237,16 +258,20 @@ draw_hotspots (IotUi *ui, IotSession *session, int cols, int rows)
   for (int i = 0; i < max; i++)
     {
       const IotSetupHotspot *h = hs->pdata[i];
+      gboolean selected = g_strcmp0 (h->ap_id, d->hotspot_id) == 0;
+      UiStyle style = selected ? UI_STYLE_SELECTED : UI_STYLE_NORMAL;
+      if (selected)
+        ui_fill (ui, 1 + i, style);
       int x = 2;
-      ui_text (ui, 1 + i, x, ssid_w - 1, UI_STYLE_NORMAL, h->ssid);
+      ui_text (ui, 1 + i, x, ssid_w - 1, style, h->ssid);
       x += ssid_w;
-      ui_text (ui, 1 + i, x, family_w - 1, UI_STYLE_NORMAL, h->profile->family);
+      ui_text (ui, 1 + i, x, family_w - 1, style, h->profile->family);
       x += family_w;
       g_autofree char *signal = g_strdup_printf ("%3u%%", h->strength);
-      ui_text (ui, 1 + i, x, 5, UI_STYLE_NORMAL, signal);
+      ui_text (ui, 1 + i, x, 5, style, signal);
       x += 6;
       if (cols - x > 2)
-        ui_text (ui, 1 + i, x, cols - x - 1, h->open ? UI_STYLE_WARN : UI_STYLE_NORMAL,
+        ui_text (ui, 1 + i, x, cols - x - 1, selected ? style : h->open ? UI_STYLE_WARN : style,
                  h->open ? _("open, no password") : iot_wifi_security_label (h->security));
       any_open |= h->open;
     }
@@ -260,6 +285,72 @@ draw_hotspots (IotUi *ui, IotSession *session, int cols, int rows)
   return used + 1;
 }
 
+/* The index among the hotspots on screen of the one under the cursor, or -1
+ * (none, or it went out of range: the cursor then goes back to the list). */
+static int
+hotspot_index (Devices *d, IotSession *session)
+{
+  const GPtrArray *hs = iot_hotspots_get (session->hotspots);
+  for (int i = 0; d->hotspot_id && i < d->n_hotspots && i < (int) hs->len; i++)
+    if (g_strcmp0 (((IotSetupHotspot *) hs->pdata[i])->ap_id, d->hotspot_id) == 0)
+      return i;
+  g_clear_pointer (&d->hotspot_id, g_free);
+  return -1;
+}
+
+static void
+select_hotspot (Devices *d, IotSession *session, int i)
+{
+  const GPtrArray *hs = iot_hotspots_get (session->hotspots);
+  g_free (d->hotspot_id);
+  d->hotspot_id = i >= 0 && i < (int) hs->len
+                      ? g_strdup (((IotSetupHotspot *) hs->pdata[i])->ap_id)
+                      : NULL;
+}
+
+/* Up and Down across the hotspots and into the device list. Returns: TRUE
+ * when the action moved the cursor there. */
+static gboolean
+hotspot_move (Devices *d, IotSession *session, IotAction action, int n_devices)
+{
+  int h = hotspot_index (d, session);
+  if (d->n_hotspots == 0)
+    return FALSE;
+  if (h < 0)
+    {
+      /* Into the hotspots from the top of the list, or from an empty list. */
+      gboolean at_top = n_devices == 0 || d->list.selected <= 0;
+      if (action == IOT_ACTION_UP && at_top)
+        select_hotspot (d, session, d->n_hotspots - 1);
+      else if (action == IOT_ACTION_DOWN && n_devices == 0)
+        select_hotspot (d, session, 0);
+      else
+        return FALSE;
+      return TRUE;
+    }
+  switch (action)
+    {
+    case IOT_ACTION_UP:
+      select_hotspot (d, session, MAX (h - 1, 0));
+      return TRUE;
+    case IOT_ACTION_DOWN:
+      if (h + 1 < d->n_hotspots)
+        select_hotspot (d, session, h + 1);
+      else if (n_devices > 0)
+        {
+          select_hotspot (d, session, -1);
+          d->list.selected = 0;
+        }
+      return TRUE;
+    case IOT_ACTION_HOME:
+    case IOT_ACTION_PAGE_UP:
+      select_hotspot (d, session, 0);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static IotStepResult
 devices_action (IotWizard *w, gpointer data, IotAction action)
 {
@@ -267,6 +358,19 @@ devices_action (IotWizard *w, gpointer data, IotAction action)
   IotSession *session = iot_wizard_get_context (w);
   refresh (d, session);
   int n = d->devices->len;
+
+  if (hotspot_move (d, session, action, n))
+    return IOT_STEP_STAY;
+  if (d->hotspot_id && action == IOT_ACTION_OPEN)
+    {
+      g_free (session->hotspot_id);
+      session->hotspot_id = g_strdup (d->hotspot_id);
+      iot_wizard_set_next (w, "join");
+      return IOT_STEP_NEXT;
+    }
+  if (d->hotspot_id && (action == IOT_ACTION_DOWN || action == IOT_ACTION_PAGE_DOWN ||
+                        action == IOT_ACTION_END))
+    g_clear_pointer (&d->hotspot_id, g_free); /* into the list, then as usual */
 
   if (ui_list_action (&d->list, n, MAX (d->visible, 1), action))
     {

@@ -9,6 +9,7 @@ extern const IotStepClass iot_step_devices;
 extern const IotStepClass iot_step_device_detail;
 extern const IotStepClass iot_step_show_qr;
 extern const IotStepClass iot_step_wifi_qr;
+extern const IotStepClass iot_step_join;
 extern const IotStepClass iot_step_language;
 
 /* The interactive assistant: the live device list, then a device, and its

@@ -169,6 +169,21 @@ iot_wizard_action (IotWizard *w, IotAction action)
   return r;
 }
 
+/* Hands a typed character to the current step's text field, if it has one
+ * now. Returns: TRUE when the step took it. */
+gboolean
+iot_wizard_text (IotWizard *w, gunichar c)
+{
+  g_return_val_if_fail (w->started, FALSE);
+  if (w->finished)
+    return FALSE;
+  const IotStepClass *s = w->steps[w->current];
+  if (s->text == NULL || !s->text (w, w->data, c))
+    return FALSE;
+  iot_wizard_changed (w);
+  return TRUE;
+}
+
 /* Resumes a step that returned WAIT, with the result of its async work. */
 void
 iot_wizard_continue (IotWizard *w, IotStepResult result)

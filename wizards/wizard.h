@@ -34,6 +34,9 @@ struct _IotStepClass
   IotStepResult (*action) (IotWizard *wizard, gpointer data, IotAction action);
   void (*draw) (IotWizard *wizard, gpointer data, IotUi *ui);
   void (*leave) (IotWizard *wizard, gpointer data); /* cancel async work, free data */
+  /* optional: a typed character for a text field, or '\b' for Backspace.
+   * FALSE when the step takes no text now: the key then acts as usual. */
+  gboolean (*text) (IotWizard *wizard, gpointer data, gunichar c);
 };
 
 typedef void (*IotWizardChangedFunc) (IotWizard *wizard, gpointer user_data);
@@ -43,6 +46,7 @@ void iot_wizard_free (IotWizard *wizard);
 void iot_wizard_set_changed_func (IotWizard *wizard, IotWizardChangedFunc func, gpointer user_data);
 void iot_wizard_start (IotWizard *wizard);
 IotStepResult iot_wizard_action (IotWizard *wizard, IotAction action);
+gboolean iot_wizard_text (IotWizard *wizard, gunichar c);
 void iot_wizard_continue (IotWizard *wizard, IotStepResult result);
 void iot_wizard_set_next (IotWizard *wizard, const char *step_id);
 void iot_wizard_changed (IotWizard *wizard);

@@ -10,6 +10,7 @@ const IotStepClass *const iot_wizard_main[] = {
   &iot_step_device_detail,
   &iot_step_show_qr,
   &iot_step_wifi_qr,
+  &iot_step_join,
   &iot_step_language,
   NULL,
 };

@@ -243,7 +243,7 @@ join_and_return (IotNetwork *network, const char *name, gboolean password_stdin,
     }
   char *password = password_stdin ? read_password () : NULL;
   JoinWait w = { g_main_loop_new (NULL, FALSE), network, FALSE, NULL };
-  iot_network_join_async (network, ap->id, password, timeout_s, joined_cb, &w);
+  iot_network_join_async (network, ap->id, password, timeout_s, NULL, joined_cb, &w);
   g_main_loop_run (w.loop);
   iot_str_wipe_free (password);
   if (!w.ok)

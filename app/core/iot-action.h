@@ -19,6 +19,7 @@
   X (OPEN, "open", N_ ("Details"))                                                        \
   X (QR_CODE, "qr-code", N_ ("QR code"))                                                  \
   X (WIFI_QR, "wifi-qr", N_ ("Wi-Fi QR code"))                                            \
+  X (RETURN, "return", N_ ("Back to my network"))                                         \
   X (BACK, "back", N_ ("Back"))                                                           \
   X (LANGUAGE, "language", N_ ("Language"))                                               \
   X (HELP, "help", N_ ("Help"))                                                           \

@@ -43,6 +43,9 @@ static const Schema schema[] = {
   { "ui", KIND_GROUP, 0, 0, 0 },
   { "ui.color", KIND_BOOL, FIELD (ui_color), 0, 0 },
   { "ui.show_ipv6", KIND_BOOL, FIELD (ui_show_ipv6), 0, 0 },
+  { "network", KIND_GROUP, 0, 0, 0 },
+  { "network.join_timeout", KIND_NUMBER, FIELD (join_timeout), 1, 600 },
+  { "network.auto_return", KIND_NUMBER, FIELD (auto_return), 1, 86400 },
 };
 
 /* The types most consumer IoT devices and their hubs announce. */
@@ -65,6 +68,8 @@ iot_config_new (void)
   c->remember_devices = TRUE;
   c->ui_color = TRUE;
   c->ui_show_ipv6 = TRUE;
+  c->join_timeout = 30;
+  c->auto_return = 600;
   return c;
 }
 

@@ -30,6 +30,9 @@ typedef struct
   /* ui */
   gboolean ui_color;
   gboolean ui_show_ipv6;
+  /* network */
+  double join_timeout; /* seconds a device's hotspot gets to accept this computer */
+  double auto_return;  /* seconds on a device's hotspot before going back on its own */
 } IotConfig;
 
 struct config_setting_t;

@@ -60,6 +60,8 @@ struct _IotNetwork
   GPtrArray *aps; /* IotAccessPoint* */
 
   GTask *join; /* the hotspot joined, with the way back; NULL when none */
+  guint away;  /* joins and returns under way, and the hotspot joined */
+  gboolean return_retried; /* the last way back took a second try */
   GArray *listeners; /* Listener */
   guint next_listener_id;
 };
@@ -1028,6 +1030,7 @@ typedef struct
   char *prev_conn;     /* the saved connection to come back to, or NULL */
   char *prev_dev;
   char *prev_specific;
+  char *prev_name;     /* the previous connection's name, sanitized, for messages */
   char *added_conn;    /* the temporary connection of the hotspot */
   NMActiveConnection *ac;
   gulong state_handler;
@@ -1037,12 +1040,27 @@ typedef struct
   guint timeout_s;
   GError *failure; /* why the join failed, reported after coming back */
   gboolean done;   /* succeeded or going back: late answers only clean up */
+  gboolean retried; /* the previous connection was activated a second time */
+  GSource *cancel_source; /* the caller's cancellable, while joining */
 } Join;
+
+static Join *
+join_new (IotNetwork *n)
+{
+  Join *j = g_new0 (Join, 1);
+  j->n = n;
+  n->away++;
+  return j;
+}
 
 static void
 join_free (Join *j)
 {
+  j->n->away--;
   g_clear_handle_id (&j->timeout_id, g_source_remove);
+  if (j->cancel_source)
+    g_source_destroy (j->cancel_source);
+  g_clear_pointer (&j->cancel_source, g_source_unref);
   if (j->ac)
     g_clear_signal_handler (&j->state_handler, j->ac);
   if (j->dev)
@@ -1054,6 +1072,7 @@ join_free (Join *j)
   g_free (j->prev_conn);
   g_free (j->prev_dev);
   g_free (j->prev_specific);
+  g_free (j->prev_name);
   g_free (j->added_conn);
   g_clear_error (&j->failure);
   g_free (j);
@@ -1063,28 +1082,57 @@ static void
 join_disconnect (Join *j)
 {
   g_clear_handle_id (&j->timeout_id, g_source_remove);
+  if (j->cancel_source)
+    g_source_destroy (j->cancel_source);
+  g_clear_pointer (&j->cancel_source, g_source_unref);
   if (j->ac)
     g_clear_signal_handler (&j->state_handler, j->ac);
   if (j->dev)
     g_clear_signal_handler (&j->ap_handler, j->dev);
 }
 
+static void join_activate_prev (GTask *task);
+
+static gboolean
+retry_prev_cb (gpointer data)
+{
+  join_activate_prev (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 back_activated_cb (GObject *source, GAsyncResult *res, gpointer data)
 {
-  g_autoptr (GTask) task = data;
+  GTask *task = data;
   Join *j = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (NMActiveConnection) ac = nm_client_activate_connection_finish (NM_CLIENT (source),
                                                                            res, &error);
-  if (j->failure)
+  if (ac == NULL && !j->retried && j->n->client != NULL)
+    {
+      /* Never leave the machine without its network: one more try, after
+       * NetworkManager has had a moment to finish tearing the hotspot down. */
+      j->retried = TRUE;
+      g_debug ("Going back to the previous network: %s; trying again", error->message);
+      g_timeout_add_seconds (1, retry_prev_cb, task);
+      return;
+    }
+  j->n->return_retried = j->retried && ac != NULL;
+  if (ac == NULL)
+    {
+      g_autofree char *back = g_strdup_printf (
+          _("This computer could not go back to its network “%s”, even on a second try (%s). "
+            "Choose that network in this computer's network settings."),
+          j->prev_name ? j->prev_name : "", error->message);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s%s%s",
+                               j->failure ? j->failure->message : "", j->failure ? " " : "",
+                               back);
+    }
+  else if (j->failure)
     g_task_return_error (task, g_steal_pointer (&j->failure));
-  else if (ac == NULL)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                             _("Could not reconnect to the previous network: %s"),
-                             error->message);
   else
     g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 static void
@@ -1131,10 +1179,29 @@ join_go_back (GTask *task)
       if (c)
         nm_remote_connection_delete_async (c, NULL, deleted_cb, NULL);
     }
-  NMRemoteConnection *prev = j->prev_conn ? nm_client_get_connection_by_path (n->client,
-                                                                             j->prev_conn)
-                                          : NULL;
-  NMDevice *dev = j->prev_dev ? nm_client_get_device_by_path (n->client, j->prev_dev) : NULL;
+  join_activate_prev (task);
+}
+
+/* Activates the connection the machine was on before the join. */
+static void
+join_activate_prev (GTask *task)
+{
+  Join *j = g_task_get_task_data (task);
+  IotNetwork *n = j->n;
+  NMRemoteConnection *prev = j->prev_conn && n->client
+                                 ? nm_client_get_connection_by_path (n->client, j->prev_conn)
+                                 : NULL;
+  NMDevice *dev = j->prev_dev && n->client ? nm_client_get_device_by_path (n->client, j->prev_dev)
+                                           : NULL;
+  if (prev == NULL && j->retried)
+    {
+      /* NetworkManager went away between the two tries. */
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s%s%s",
+                               j->failure ? j->failure->message : "", j->failure ? " " : "",
+                               _("NetworkManager is not available."));
+      g_object_unref (task);
+      return;
+    }
   if (prev == NULL)
     {
       if (j->failure)
@@ -1248,15 +1315,28 @@ join_added_cb (GObject *source, GAsyncResult *res, gpointer data)
  * @ap_id: the access point's id (IotAccessPoint.id)
  * @password: (nullable): NULL for an open hotspot
  * @timeout_s: how long the hotspot gets to accept us
+ * @cancellable: (nullable): cancelling goes back, then reports CANCELLED
  *
  * Joins a setup hotspot with a temporary connection. On failure (wrong
  * password, timeout, the hotspot vanishing) the previous connection is
  * activated again before the error is reported. After success,
  * iot_network_leave_async() goes back.
  */
+static gboolean
+join_cancelled_cb (GCancellable *cancellable, gpointer data)
+{
+  GTask *task = data;
+  Join *j = g_task_get_task_data (task);
+  if (!j->done)
+    join_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                          _("Joining the device's hotspot was cancelled.")));
+  return G_SOURCE_REMOVE;
+}
+
 void
 iot_network_join_async (IotNetwork *n, const char *ap_id, const char *password, guint timeout_s,
-                        GAsyncReadyCallback callback, gpointer user_data)
+                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data)
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
   if (n->client == NULL || n->state != IOT_NETWORK_RUNNING || n->join != NULL)
@@ -1286,8 +1366,7 @@ iot_network_join_async (IotNetwork *n, const char *ap_id, const char *password, 
       g_object_unref (task);
       return;
     }
-  Join *j = g_new0 (Join, 1);
-  j->n = n;
+  Join *j = join_new (n);
   j->ap_path = g_strdup (ap_id);
   j->dev = g_object_ref (dev);
   j->dev_path = g_strdup (nm_object_get_path (NM_OBJECT (dev)));
@@ -1303,6 +1382,8 @@ iot_network_join_async (IotNetwork *n, const char *ap_id, const char *password, 
       j->prev_conn = g_strdup (nm_object_get_path (NM_OBJECT (prev_conn)));
       j->prev_dev = pdevs && pdevs->len ? g_strdup (nm_object_get_path (pdevs->pdata[0])) : NULL;
       j->prev_specific = g_strdup (nm_active_connection_get_specific_object_path (prev));
+      const char *name = nm_connection_get_id (NM_CONNECTION (prev_conn));
+      j->prev_name = iot_sanitize_text (name ? name : "", -1, 64);
     }
 
   GBytes *ssid = nm_access_point_get_ssid (nap);
@@ -1333,6 +1414,13 @@ iot_network_join_async (IotNetwork *n, const char *ap_id, const char *password, 
   j->ap_handler = g_signal_connect (dev, "access-point-removed",
                                     G_CALLBACK (join_ap_removed_cb), task);
   j->timeout_id = g_timeout_add_seconds (timeout_s, join_timeout_cb, task);
+  if (cancellable)
+    {
+      /* A source, not a signal handler: the handler could not disconnect itself. */
+      j->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (j->cancel_source, G_SOURCE_FUNC (join_cancelled_cb), task, NULL);
+      g_source_attach (j->cancel_source, NULL);
+    }
   nm_client_add_and_activate_connection_async (n->client, conn, NM_DEVICE (dev), ap_id, NULL,
                                                join_added_cb, g_object_ref (task));
   g_object_unref (conn);
@@ -1362,8 +1450,8 @@ iot_network_leave_async (IotNetwork *n, GAsyncReadyCallback callback, gpointer u
       return;
     }
   Join *old = g_task_get_task_data (n->join);
-  Join *j = g_new0 (Join, 1);
-  j->n = n;
+  Join *j = join_new (n);
+  j->prev_name = g_steal_pointer (&old->prev_name);
   j->prev_conn = g_steal_pointer (&old->prev_conn);
   j->prev_dev = g_steal_pointer (&old->prev_dev);
   j->prev_specific = g_steal_pointer (&old->prev_specific);
@@ -1378,6 +1466,35 @@ gboolean
 iot_network_leave_finish (IotNetwork *n, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* TRUE while this machine is joining a hotspot, on one, or going back: the
+ * owner must wait for the way back before it exits. */
+gboolean
+iot_network_is_away (IotNetwork *n)
+{
+  return n->away > 0;
+}
+
+/* TRUE when the last way back worked only on its second try. */
+gboolean
+iot_network_return_was_retried (IotNetwork *n)
+{
+  return n->return_retried;
+}
+
+/* Returns: (transfer full) (nullable): the IPv4 gateway of the hotspot
+ * joined (the device itself, as a rule), checked to be an address. */
+char *
+iot_network_dup_join_gateway (IotNetwork *n)
+{
+  Join *j = n->join ? g_task_get_task_data (n->join) : NULL;
+  NMIPConfig *ip4 = j && j->ac ? nm_active_connection_get_ip4_config (j->ac) : NULL;
+  const char *gw = ip4 ? nm_ip_config_get_gateway (ip4) : NULL;
+  g_autoptr (GInetAddress) addr = gw ? g_inet_address_new_from_string (gw) : NULL;
+  if (addr == NULL || g_inet_address_get_family (addr) != G_SOCKET_FAMILY_IPV4)
+    return NULL;
+  return g_inet_address_to_string (addr);
 }
 
 gboolean

@@ -132,11 +132,15 @@ char *iot_network_wifi_qr_finish (IotNetwork *network, GAsyncResult *result, GEr
 
 /* Joining a setup hotspot and coming back to the previous network. */
 void iot_network_join_async (IotNetwork *network, const char *ap_id, const char *password,
-                             guint timeout_s, GAsyncReadyCallback callback, gpointer user_data);
+                             guint timeout_s, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
 gboolean iot_network_join_finish (IotNetwork *network, GAsyncResult *result, GError **error);
 void iot_network_leave_async (IotNetwork *network, GAsyncReadyCallback callback,
                               gpointer user_data);
 gboolean iot_network_leave_finish (IotNetwork *network, GAsyncResult *result, GError **error);
+gboolean iot_network_is_away (IotNetwork *network);
+gboolean iot_network_return_was_retried (IotNetwork *network);
+char *iot_network_dup_join_gateway (IotNetwork *network);
 
 char *iot_network_dup_summary (IotNetwork *network);
 gboolean iot_network_has_finding (IotNetwork *network);

@@ -91,6 +91,7 @@ iot_profile_free (IotProfile *p)
   g_free (p->driver);
   g_free (p->file);
   g_free (p->vdp);
+  g_free (p->setup_url);
   g_free (p->support_until);
   g_free (p->updates);
   g_strfreev (p->personal_data);
@@ -624,6 +625,7 @@ load_profile (Ctx *c, IotProfile *p, config_setting_t *root, const char *expecte
     "default_credentials",
     "password_rules",
     "guidance",
+    "setup_url",
     NULL,
   };
   if (!check_members (c, root, NULL, known) || !get_text (c, root, NULL, "id", FALSE, &p->id))
@@ -650,6 +652,15 @@ load_profile (Ctx *c, IotProfile *p, config_setting_t *root, const char *expecte
   if (*p->vdp && !is_contact (p->vdp))
     return fail (c, IOT_CONFIG_ERROR_VALUE, config_setting_get_member (root, "vdp"), "vdp",
                  _("must be a web address (https://…), a mailto: address, or \"\" when unknown"));
+  /* Optional: the page a device serves on its own setup hotspot. */
+  if (config_setting_get_member (root, "setup_url") == NULL)
+    p->setup_url = g_strdup ("");
+  else if (!get_text (c, root, NULL, "setup_url", TRUE, &p->setup_url))
+    return FALSE;
+  if (*p->setup_url && !g_regex_match_simple ("^https?://[^\\s\"<>]+$", p->setup_url,
+                                              G_REGEX_DOLLAR_ENDONLY, 0))
+    return fail (c, IOT_CONFIG_ERROR_VALUE, config_setting_get_member (root, "setup_url"),
+                 "setup_url", _("must be a web address (http://…), or \"\" when unknown"));
   if (!get_text (c, root, NULL, "support_until", TRUE, &p->support_until))
     return FALSE;
   if (*p->support_until && !is_date (p->support_until))

@@ -52,6 +52,7 @@ typedef struct
   char *file;   /* where it was loaded from */
 
   char *vdp;           /* disclosure policy URL or mailto:, "" when unknown */
+  char *setup_url;     /* the page served on the setup hotspot, "" when unknown */
   char *support_until; /* "YYYY-MM-DD", "" when not published */
   IotAutoUpdate auto_update;
   char *updates; /* how updates are installed */

@@ -47,6 +47,7 @@ iot_session_free (IotSession *s)
   iot_inventory_free (s->inventory);
   iot_config_free (s->config);
   g_free (s->selected_id);
+  g_free (s->hotspot_id);
   g_free (s);
 }
 

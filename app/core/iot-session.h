@@ -23,6 +23,7 @@ typedef struct
   IotProfiles *profiles; /* NULL when they cannot be read */
   IotHotspots *hotspots; /* devices waiting for setup, from the network's access points */
   char *selected_id; /* the device the person picked */
+  char *hotspot_id;  /* the setup hotspot the person picked (its access point's id) */
 } IotSession;
 
 IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks,

@@ -27,6 +27,8 @@ typedef struct
   IotWizard *wizard;
   guint redraw_source;
   gboolean show_help;
+  gboolean closing; /* the wizard is gone: nothing is drawn any more */
+  guint away_check, away_deadline;
   gboolean traced_first, traced_complete;
 } App;
 
@@ -101,7 +103,7 @@ redraw_cb (gpointer data)
 static void
 schedule_redraw (App *app)
 {
-  if (app->redraw_source == 0)
+  if (app->redraw_source == 0 && !app->closing)
     app->redraw_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, redraw_cb, app, NULL);
 }
 
@@ -165,6 +167,21 @@ dispatch (App *app, IotAction action)
     }
 }
 
+/* A character for the step's text field (typed keys are not actions
+ * there); Backspace deletes. */
+static gboolean
+text_key (App *app, int r, wint_t ch)
+{
+  gunichar c = 0;
+  if (r == KEY_CODE_YES)
+    c = ch == KEY_BACKSPACE ? '\b' : 0;
+  else if (ch == 127 || ch == '\b')
+    c = '\b';
+  else if (g_unichar_isprint ((gunichar) ch))
+    c = (gunichar) ch;
+  return c != 0 && !app->show_help && iot_wizard_text (app->wizard, c);
+}
+
 static gboolean
 stdin_cb (int fd, GIOCondition cond, gpointer data)
 {
@@ -183,7 +200,8 @@ stdin_cb (int fd, GIOCondition cond, gpointer data)
           schedule_redraw (app);
           continue;
         }
-      dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES));
+      if (!text_key (app, r, ch))
+        dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES));
       if (iot_wizard_is_finished (app->wizard))
         break;
     }
@@ -204,6 +222,47 @@ quit_signal_cb (gpointer data)
   App *app = data;
   g_main_loop_quit (app->loop);
   return G_SOURCE_CONTINUE;
+}
+
+/* The longest wait for the way back from a device's hotspot at exit: the
+ * core bounds each step itself, this only keeps a bug from hanging the exit. */
+#define RETURN_DEADLINE_S 20
+
+static gboolean
+away_check_cb (gpointer data)
+{
+  App *app = data;
+  if (iot_network_is_away (app->session->network))
+    return G_SOURCE_CONTINUE;
+  app->away_check = 0;
+  g_main_loop_quit (app->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+away_deadline_cb (gpointer data)
+{
+  App *app = data;
+  app->away_deadline = 0;
+  g_main_loop_quit (app->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Never exit while on a device's hotspot: leaving the join step (Quit, or a
+ * signal) started the way back; it finishes on the same loop, run again. */
+static void
+wait_for_return (App *app)
+{
+  if (!iot_network_is_away (app->session->network))
+    return;
+  erase ();
+  mvaddnstr (0, 0, _("Going back to the previous network…"), COLS);
+  refresh ();
+  app->away_check = g_timeout_add (50, away_check_cb, app);
+  app->away_deadline = g_timeout_add_seconds (RETURN_DEADLINE_S, away_deadline_cb, app);
+  g_main_loop_run (app->loop);
+  g_clear_handle_id (&app->away_check, g_source_remove);
+  g_clear_handle_id (&app->away_deadline, g_source_remove);
 }
 
 /**
@@ -256,9 +315,11 @@ ui_app_run (IotConfig *config, const IotStepClass *const *steps)
   /* Tear down in reverse order; the terminal comes back before any output. */
   g_source_remove (stdin_source);
   g_clear_handle_id (&app.redraw_source, g_source_remove);
+  app.closing = TRUE;
   iot_wizard_free (app.wizard);
   iot_registry_remove_listener (app.session->registry, listener);
   iot_network_remove_listener (app.session->network, net_listener);
+  wait_for_return (&app);
   iot_session_free (app.session);
   for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
     g_source_remove (sources[i]);

@@ -37,6 +37,8 @@ static const Binding bindings[] = {
   /* "c" for code: "q" quits, and "r" is kept for a future rescan. */
   { 'c', FALSE, "c", IOT_ACTION_QR_CODE },
   { 'w', FALSE, "w", IOT_ACTION_WIFI_QR },
+  /* "h" for home: leaves a device's hotspot for the network this computer was on. */
+  { 'h', FALSE, "h", IOT_ACTION_RETURN },
   { 27, FALSE, N_ ("Esc"), IOT_ACTION_BACK },
   { KEY_LEFT, TRUE, N_ ("Left"), IOT_ACTION_BACK },
   { KEY_BACKSPACE, TRUE, N_ ("Backspace"), IOT_ACTION_BACK },

@@ -26,6 +26,9 @@ Mock methods (interface org.freedesktop.DBus.Mock, object /org/freedesktop):
       how the next AddAndActivateConnection (replaced, like
       ActivateConnection and DeactivateConnection, by a version with real
       state changes) ends: "ok", "wrong-key" or "hang"
+  SetActivateFails(count u)
+      the next COUNT ActivateConnection calls fail (recorded all the same),
+      as when the previous network does not take the machine back at once
   SetSecretsDenied(denied b)
       GetSecrets fails with ...Settings.PermissionDenied, as for a user
       polkit does not allow to read system secrets
@@ -347,7 +350,7 @@ def SetSecretsDenied(self, denied):
 # add-and-activate ends: "ok" (activated after 200 ms), "wrong-key"
 # (deactivated with reason 9, no secrets), "hang" (stays activating).
 
-_join = {'mode': 'ok', 'root': None}
+_join = {'mode': 'ok', 'root': None, 'activate_fails': 0}
 AC_STATE = NMActiveConnectionState
 
 
@@ -438,6 +441,11 @@ def _activated(ac_path, dev_path, specific):
 
 
 def _mgr_activate(self, conn_path, dev_path, specific):
+    if _join['activate_fails'] > 0:
+        _join['activate_fails'] -= 1
+        raise dbus.exceptions.DBusException(
+            'Connection activation failed: the base network connection was interrupted',
+            name='org.freedesktop.NetworkManager.Failed')
     ac = _new_ac(conn_path, dev_path, specific,
                  AC_STATE.NM_ACTIVE_CONNECTION_STATE_ACTIVATED)
     _activated(ac, dev_path, specific)
@@ -464,10 +472,29 @@ def _mgr_add_and_activate(self, conf, dev_path, specific):
     ac = _new_ac(conn_path, dev_path, specific, AC_STATE.NM_ACTIVE_CONNECTION_STATE_ACTIVATING)
     mode = _join['mode']
     if mode == 'ok':
-        GLib.timeout_add(200, lambda: _activated(ac, dev_path, specific) and False)
+        GLib.timeout_add(200, lambda: _hotspot_ip(ac) or _activated(ac, dev_path, specific) and False)
     elif mode == 'wrong-key':
         GLib.timeout_add(200, lambda: _drop_ac(ac, 9) and False)
     return (dbus.ObjectPath(conn_path), dbus.ObjectPath(ac))
+
+
+def _hotspot_ip(ac_path):
+    '''A joined hotspot's address, as a device's DHCP server hands it out:
+    192.168.4.2/24, with the device itself (192.168.4.1) as the gateway.'''
+    try:
+        ac = dbusmock.get_object(ac_path)
+    except KeyError:
+        return False
+    ip4 = _ip_config(_join['root'], 4, '192.168.4.2', 24)
+    dbusmock.get_object(ip4).Set(IP4_IFACE, 'Gateway', '192.168.4.1')
+    ac.Set(ACTIVE_CONNECTION_IFACE, 'Ip4Config', ip4)
+    return False
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='u', out_signature='')
+def SetActivateFails(self, count):
+    '''The next COUNT ActivateConnection calls fail.'''
+    _join['activate_fails'] = int(count)
 
 
 @dbus.service.method(MOCK_IFACE, in_signature='s', out_signature='')
