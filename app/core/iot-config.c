@@ -43,6 +43,7 @@ static const Schema schema[] = {
   { "ui", KIND_GROUP, 0, 0, 0 },
   { "ui.color", KIND_BOOL, FIELD (ui_color), 0, 0 },
   { "ui.show_ipv6", KIND_BOOL, FIELD (ui_show_ipv6), 0, 0 },
+  { "ui.password_reveal_seconds", KIND_NUMBER, FIELD (password_reveal_seconds), 1, 3600 },
 };
 
 /* The types most consumer IoT devices and their hubs announce. */
@@ -65,6 +66,7 @@ iot_config_new (void)
   c->remember_devices = TRUE;
   c->ui_color = TRUE;
   c->ui_show_ipv6 = TRUE;
+  c->password_reveal_seconds = 60;
   return c;
 }
 

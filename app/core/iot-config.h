@@ -30,6 +30,7 @@ typedef struct
   /* ui */
   gboolean ui_color;
   gboolean ui_show_ipv6;
+  double password_reveal_seconds; /* a shown password hides itself after this */
 } IotConfig;
 
 struct config_setting_t;

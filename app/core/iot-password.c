@@ -47,6 +47,29 @@ iot_password_rules_init (IotPasswordRules *rules, const IotProfile *profile)
     }
 }
 
+IotPasswordSetup *
+iot_password_setup_new (const char *device_id, const char *device_name, const IotProfile *profile)
+{
+  IotPasswordSetup *s = g_new0 (IotPasswordSetup, 1);
+  s->device_id = g_strdup (device_id);
+  s->device_name = g_strdup (device_name);
+  s->profile = profile;
+  iot_password_rules_init (&s->rules, profile);
+  return s;
+}
+
+/* Wipes the password with everything else: the end of the wizard. */
+void
+iot_password_setup_free (IotPasswordSetup *s)
+{
+  if (s == NULL)
+    return;
+  iot_secret_free (s->secret);
+  g_free (s->device_id);
+  g_free (s->device_name);
+  g_free (s);
+}
+
 static gboolean
 fill_random (guint8 *buf, gsize len, GError **error)
 {

@@ -58,7 +58,28 @@ typedef enum
 
 typedef struct _IotPasswordCheck IotPasswordCheck;
 
+/* What the password wizard's steps share, from choosing the password to
+ * handing it over (the session holds it while the wizard runs). The seam
+ * for the drivers: an "apply and verify" step between choosing and the
+ * hand-over sets the password on the device through its driver, checks
+ * that the old default is refused and the new one works, and only then
+ * sets @applied. Until then the hand-over says plainly that it is not set. */
+typedef struct
+{
+  char *device_id;
+  char *device_name;         /* sanitized, for display */
+  const IotProfile *profile; /* not owned; NULL when no profile fits */
+  IotPasswordRules rules;
+  IotSecret *secret; /* the chosen password; NULL until chosen */
+  gboolean generated;
+  gboolean applied; /* the device took it, and a login with it was verified */
+} IotPasswordSetup;
+
 GQuark iot_password_error_quark (void);
+
+IotPasswordSetup *iot_password_setup_new (const char *device_id, const char *device_name,
+                                          const IotProfile *profile);
+void iot_password_setup_free (IotPasswordSetup *setup);
 
 void iot_password_rules_init (IotPasswordRules *rules, const IotProfile *profile);
 IotSecret *iot_password_generate (const IotPasswordRules *rules, double *bits, GError **error);
@@ -76,3 +97,4 @@ GPtrArray *iot_password_problem_reasons (IotPasswordProblem problems,
                                          const IotPasswordRules *rules);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotPasswordCheck, iot_password_check_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotPasswordSetup, iot_password_setup_free)

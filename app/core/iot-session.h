@@ -10,6 +10,7 @@
 #include "iot-inventory.h"
 #include "iot-hotspot.h"
 #include "iot-network.h"
+#include "iot-password.h"
 #include "iot-profile.h"
 #include "iot-registry.h"
 
@@ -23,6 +24,7 @@ typedef struct
   IotProfiles *profiles; /* NULL when they cannot be read */
   IotHotspots *hotspots; /* devices waiting for setup, from the network's access points */
   char *selected_id; /* the device the person picked */
+  IotPasswordSetup *password; /* the password wizard's state; NULL outside it */
 } IotSession;
 
 IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks,

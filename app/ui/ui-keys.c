@@ -37,6 +37,10 @@ static const Binding bindings[] = {
   /* "c" for code: "q" quits, and "r" is kept for a future rescan. */
   { 'c', FALSE, "c", IOT_ACTION_QR_CODE },
   { 'w', FALSE, "w", IOT_ACTION_WIFI_QR },
+  { 'p', FALSE, "p", IOT_ACTION_PASSWORD },
+  /* A function key, so it works while a password is being typed. */
+  { KEY_F (3), TRUE, "F3", IOT_ACTION_REVEAL },
+  { '\t', FALSE, N_ ("Tab"), IOT_ACTION_REVEAL },
   { 27, FALSE, N_ ("Esc"), IOT_ACTION_BACK },
   { KEY_LEFT, TRUE, N_ ("Left"), IOT_ACTION_BACK },
   { KEY_BACKSPACE, TRUE, N_ ("Backspace"), IOT_ACTION_BACK },

@@ -33,6 +33,7 @@ assert_config_equal (const IotConfig *a, const IotConfig *b)
   g_assert_cmpint (a->remember_devices, ==, b->remember_devices);
   g_assert_cmpint (a->ui_color, ==, b->ui_color);
   g_assert_cmpint (a->ui_show_ipv6, ==, b->ui_show_ipv6);
+  g_assert_cmpfloat (a->password_reveal_seconds, ==, b->password_reveal_seconds);
 }
 
 /* Sets every field of @c to something that is not its default. */
@@ -47,6 +48,7 @@ perturb (IotConfig *c)
   c->remember_devices = !c->remember_devices;
   c->ui_color = !c->ui_color;
   c->ui_show_ipv6 = !c->ui_show_ipv6;
+  c->password_reveal_seconds = 7.5;
 }
 
 static IotConfig *
