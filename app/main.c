@@ -46,7 +46,8 @@ main (int argc, char **argv)
   setup_i18n ();
   /* Every way out of main() and exit() clears any secret still held (the
    * TUI and the commands free theirs; this is the net under them). */
-  atexit (iot_secret_wipe_all);
+  if (atexit (iot_secret_wipe_all) != 0)
+    g_debug ("cannot register the exit handler that wipes secrets");
 
   g_autofree char *config_path = NULL;
   gboolean version = FALSE;

@@ -35,12 +35,12 @@ struct _IotStepClass
   gpointer (*enter) (IotWizard *wizard);          /* returns the step's private data */
   /* optional: without it, Back goes back and Quit quits */
   IotStepResult (*action) (IotWizard *wizard, gpointer data, IotAction action);
+  void (*draw) (IotWizard *wizard, gpointer data, IotUi *ui);
+  void (*leave) (IotWizard *wizard, gpointer data); /* cancel async work, free data */
   /* optional: a typed character, or IOT_TEXT_BACKSPACE. Returns FALSE when
    * the step is not taking text now, and the key is looked up as an action
    * instead. Characters for a password go straight into an IotSecret. */
   gboolean (*text) (IotWizard *wizard, gpointer data, gunichar c);
-  void (*draw) (IotWizard *wizard, gpointer data, IotUi *ui);
-  void (*leave) (IotWizard *wizard, gpointer data); /* cancel async work, free data */
 };
 
 typedef void (*IotWizardChangedFunc) (IotWizard *wizard, gpointer user_data);

@@ -391,10 +391,12 @@ is_repeated_unit (const char *n, gsize len)
 static double
 zxcvbn_bits (const IotPasswordCheck *c, const char *text)
 {
-  g_autofree const char **dict = g_new0 (const char *, c->words->len + 1);
+  const char **dict = g_new0 (const char *, c->words->len + 1);
   for (guint i = 0; i < c->words->len; i++)
     dict[i] = c->words->pdata[i];
-  return ZxcvbnMatch (text, dict, NULL);
+  double bits = ZxcvbnMatch (text, dict, NULL);
+  g_free ((gpointer) dict);
+  return bits;
 }
 
 static gboolean
@@ -469,10 +471,9 @@ iot_password_check_run (const IotPasswordCheck *c, const IotSecret *password, do
   /* Half or more of it a sequence, a repeat or a keyboard row; or a short
    * number after a word that is weak on its own. */
   gsize run = longest_run (n, len);
-  if ((run >= MIN_RUN && run * 2 >= len) || (len >= 2 && is_repeated_unit (n, len)))
-    p |= IOT_PASSWORD_PATTERN;
-  else if (base < len && len - base <= 4 && base >= 3
-           && zxcvbn_bits (c, iot_secret_get (stem)) < IOT_PASSWORD_MIN_BITS)
+  gboolean counter = base < len && len - base <= 4 && base >= 3;
+  if ((run >= MIN_RUN && run * 2 >= len) || (len >= 2 && is_repeated_unit (n, len))
+      || (counter && zxcvbn_bits (c, iot_secret_get (stem)) < IOT_PASSWORD_MIN_BITS))
     p |= IOT_PASSWORD_PATTERN;
   return p;
 }

@@ -203,8 +203,6 @@ stdin_cb (int fd, GIOCondition cond, gpointer data)
       gunichar c = app->show_help ? 0 : typed_char (r, ch);
       if (c == 0 || !iot_wizard_text (app->wizard, c))
         dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES));
-      ch = 0;
-      c = 0;
       if (iot_wizard_is_finished (app->wizard))
         break;
     }
