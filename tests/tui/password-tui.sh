@@ -97,7 +97,15 @@ check "the Shelly shows up" wait_ms 15000 on_screen "Shelly"
 check "the Shelly's details open" open_device "$shelly"
 check "the function bar offers the password" on_screen "p Set password"
 before=$(core_limit)
-check "core files allowed before any secret ($before)" [ "$before" = unlimited ]
+# AddressSanitizer turns core files off itself (disable_coredump): there
+# the limit cannot show when iotsetup turns them off and on again.
+asan=
+grep -qa __asan_init "$IOTSETUP_BIN" && [ "$before" = 0 ] && asan=1
+if [ -n "$asan" ]; then
+  ok "core files allowed before any secret # SKIP the sanitizer runtime turns them off"
+else
+  check "core files allowed before any secret ($before)" [ "$before" = unlimited ]
+fi
 tm send-keys -t iot p
 check "p opens the password wizard" wait_ms 3000 on_screen "Set a password"
 check "it says which guideline and why" eval 'on_screen "No default passwords" && on_screen "PSTI"'
@@ -128,7 +136,11 @@ else
 fi
 tm send-keys -t iot Escape
 check "Esc ends the wizard: back at the device" wait_ms 3000 on_screen "Host name: $shelly.local"
-check "core files allowed again once the password is wiped" wait_ms 2000 eval '[ "$(core_limit)" = unlimited ]'
+if [ -n "$asan" ]; then
+  ok "core files allowed again once the password is wiped # SKIP the sanitizer runtime turns them off"
+else
+  check "core files allowed again once the password is wiped" wait_ms 2000 eval '[ "$(core_limit)" = unlimited ]'
+fi
 
 # Typing one's own: each kind of bad password refused with its reason.
 tm send-keys -t iot p
