@@ -6,11 +6,13 @@
 #include "config.h"
 
 #include "app/cli/cli.h"
+#include "app/core/iot-secret.h"
 #include "app/ui/ui-app.h"
 #include "wizards/steps.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void
@@ -42,6 +44,10 @@ int
 main (int argc, char **argv)
 {
   setup_i18n ();
+  /* Every way out of main() and exit() clears any secret still held (the
+   * TUI and the commands free theirs; this is the net under them). */
+  if (atexit (iot_secret_wipe_all) != 0)
+    g_debug ("cannot register the exit handler that wipes secrets");
 
   g_autofree char *config_path = NULL;
   gboolean version = FALSE;

@@ -249,7 +249,7 @@ join_text (IotWizard *w, gpointer data, gunichar c)
   StepJoin *s = data;
   if (s->phase != PHASE_INTRO || !s->needs_key)
     return FALSE;
-  if (c == '\b')
+  if (c == IOT_TEXT_BACKSPACE)
     iot_secret_backspace (s->key);
   else
     iot_secret_append_unichar (s->key, c);

@@ -18,6 +18,7 @@ struct _IotWizard
   gpointer data;
   gboolean started, finished, waiting;
   const char *next_id;
+  const char *back_id;
   IotWizardChangedFunc changed;
   gpointer changed_data;
 };
@@ -37,6 +38,7 @@ static void
 leave_current (IotWizard *w)
 {
   w->next_id = NULL; /* a named jump belongs to the step that named it */
+  w->back_id = NULL;
   if (!w->started || w->finished)
     return;
   const IotStepClass *s = w->steps[w->current];
@@ -104,6 +106,15 @@ iot_wizard_set_next (IotWizard *w, const char *step_id)
   w->next_id = step_id;
 }
 
+/* Makes the next IOT_STEP_BACK return to the latest @step_id in the
+ * history rather than to the step before, so a flow of several steps (the
+ * password wizard) is left in one go. */
+void
+iot_wizard_set_back (IotWizard *w, const char *step_id)
+{
+  w->back_id = step_id;
+}
+
 static void
 apply_result (IotWizard *w, IotStepResult result)
 {
@@ -134,10 +145,18 @@ apply_result (IotWizard *w, IotStepResult result)
     case IOT_STEP_BACK:
       if (w->history->len == 0)
         break; /* nowhere to go back to: the first step decides */
-      leave_current (w);
       {
-        guint prev = g_array_index (w->history, guint, w->history->len - 1);
-        g_array_set_size (w->history, w->history->len - 1);
+        guint keep = w->history->len - 1;
+        if (w->back_id)
+          for (guint i = w->history->len; i-- > 0;)
+            if (strcmp (w->steps[g_array_index (w->history, guint, i)]->id, w->back_id) == 0)
+              {
+                keep = i;
+                break;
+              }
+        leave_current (w);
+        guint prev = g_array_index (w->history, guint, keep);
+        g_array_set_size (w->history, keep);
         enter (w, prev);
       }
       break;
@@ -169,13 +188,13 @@ iot_wizard_action (IotWizard *w, IotAction action)
   return r;
 }
 
-/* Hands a typed character to the current step's text field, if it has one
- * now. Returns: TRUE when the step took it. */
+/* Hands a typed character to the current step, if it takes text now.
+ * Returns: TRUE when the step took it. */
 gboolean
 iot_wizard_text (IotWizard *w, gunichar c)
 {
   g_return_val_if_fail (w->started, FALSE);
-  if (w->finished)
+  if (w->finished || w->waiting)
     return FALSE;
   const IotStepClass *s = w->steps[w->current];
   if (s->text == NULL || !s->text (w, w->data, c))

@@ -20,6 +20,9 @@ typedef enum
   IOT_STEP_QUIT,
 } IotStepResult;
 
+/* What iot_wizard_text() is given for the key that deletes backwards. */
+#define IOT_TEXT_BACKSPACE ((gunichar) 0x08)
+
 typedef struct _IotWizard IotWizard;
 typedef struct _IotStepClass IotStepClass;
 typedef struct _IotUi IotUi;
@@ -34,8 +37,9 @@ struct _IotStepClass
   IotStepResult (*action) (IotWizard *wizard, gpointer data, IotAction action);
   void (*draw) (IotWizard *wizard, gpointer data, IotUi *ui);
   void (*leave) (IotWizard *wizard, gpointer data); /* cancel async work, free data */
-  /* optional: a typed character for a text field, or '\b' for Backspace.
-   * FALSE when the step takes no text now: the key then acts as usual. */
+  /* optional: a typed character, or IOT_TEXT_BACKSPACE. Returns FALSE when
+   * the step is not taking text now, and the key is looked up as an action
+   * instead. Characters for a password go straight into an IotSecret. */
   gboolean (*text) (IotWizard *wizard, gpointer data, gunichar c);
 };
 
@@ -49,6 +53,7 @@ IotStepResult iot_wizard_action (IotWizard *wizard, IotAction action);
 gboolean iot_wizard_text (IotWizard *wizard, gunichar c);
 void iot_wizard_continue (IotWizard *wizard, IotStepResult result);
 void iot_wizard_set_next (IotWizard *wizard, const char *step_id);
+void iot_wizard_set_back (IotWizard *wizard, const char *step_id);
 void iot_wizard_changed (IotWizard *wizard);
 gboolean iot_wizard_is_finished (IotWizard *wizard);
 const IotStepClass *iot_wizard_get_step (IotWizard *wizard);

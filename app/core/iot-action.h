@@ -20,6 +20,8 @@
   X (QR_CODE, "qr-code", N_ ("QR code"))                                                  \
   X (WIFI_QR, "wifi-qr", N_ ("Wi-Fi QR code"))                                            \
   X (RETURN, "return", N_ ("Back to my network"))                                         \
+  X (PASSWORD, "password", N_ ("Set password"))                                           \
+  X (REVEAL, "reveal", N_ ("Show or hide"))                                               \
   X (BACK, "back", N_ ("Back"))                                                           \
   X (LANGUAGE, "language", N_ ("Language"))                                               \
   X (HELP, "help", N_ ("Help"))                                                           \

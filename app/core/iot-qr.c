@@ -119,6 +119,8 @@ iot_qr_free (IotQr *qr)
 {
   if (qr == NULL)
     return;
+  /* The matrix may hold a password (the hand-over screen): wipe it. */
+  explicit_bzero (qr->code->data, (gsize) qr->code->width * (gsize) qr->code->width);
   QRcode_free (qr->code);
   g_free (qr);
 }

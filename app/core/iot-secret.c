@@ -59,7 +59,7 @@ iot_secret_new (void)
 {
   long page = sysconf (_SC_PAGESIZE);
   gsize size = page > 0 ? (gsize) page : 4096;
-  /* fd -1 is what MAP_ANONYMOUS asks for. */
+  /* An anonymous mapping takes fd -1 (mmap(2)); cppcheck's posix.cfg wants fd >= 0. */
   // cppcheck-suppress invalidFunctionArg
   void *map = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (map == MAP_FAILED)

@@ -39,6 +39,7 @@ iot_session_free (IotSession *s)
 {
   if (s == NULL)
     return;
+  iot_password_setup_free (s->password);
   iot_hotspots_free (s->hotspots);
   iot_network_free (s->network);
   iot_profiles_free (s->profiles);

@@ -10,6 +10,7 @@
 #include "iot-inventory.h"
 #include "iot-hotspot.h"
 #include "iot-network.h"
+#include "iot-password.h"
 #include "iot-profile.h"
 #include "iot-registry.h"
 
@@ -24,6 +25,7 @@ typedef struct
   IotHotspots *hotspots; /* devices waiting for setup, from the network's access points */
   char *selected_id; /* the device the person picked */
   char *hotspot_id;  /* the setup hotspot the person picked (its access point's id) */
+  IotPasswordSetup *password; /* the password wizard's state; NULL outside it */
 } IotSession;
 
 IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks,

@@ -9,6 +9,7 @@
 
 #include "ui-app.h"
 
+#include "app/core/iot-secret.h"
 #include "app/core/iot-session.h"
 #include "app/core/iot-trace.h"
 #include "ui-keys.h"
@@ -167,19 +168,18 @@ dispatch (App *app, IotAction action)
     }
 }
 
-/* A character for the step's text field (typed keys are not actions
- * there); Backspace deletes. */
-static gboolean
-text_key (App *app, int r, wint_t ch)
+/* The character a key types, IOT_TEXT_BACKSPACE, or 0 for a key that
+ * types nothing (Enter, Esc, Tab, arrows and function keys stay actions). */
+static gunichar
+typed_char (int r, wint_t ch)
 {
-  gunichar c = 0;
   if (r == KEY_CODE_YES)
-    c = ch == KEY_BACKSPACE ? '\b' : 0;
-  else if (ch == 127 || ch == '\b')
-    c = '\b';
-  else if (g_unichar_isprint ((gunichar) ch))
-    c = (gunichar) ch;
-  return c != 0 && !app->show_help && iot_wizard_text (app->wizard, c);
+    return ch == KEY_BACKSPACE ? IOT_TEXT_BACKSPACE : 0;
+  if (ch == 127 || ch == 8)
+    return IOT_TEXT_BACKSPACE;
+  if (ch >= 0x20 && g_unichar_validate ((gunichar) ch) && !g_unichar_iscntrl ((gunichar) ch))
+    return (gunichar) ch;
+  return 0;
 }
 
 static gboolean
@@ -200,7 +200,10 @@ stdin_cb (int fd, GIOCondition cond, gpointer data)
           schedule_redraw (app);
           continue;
         }
-      if (!text_key (app, r, ch))
+      /* A step taking text gets the characters; only the keys it leaves
+       * are actions. */
+      gunichar c = app->show_help ? 0 : typed_char (r, ch);
+      if (c == 0 || !iot_wizard_text (app->wizard, c))
         dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES));
       if (iot_wizard_is_finished (app->wizard))
         break;
@@ -220,6 +223,8 @@ static gboolean
 quit_signal_cb (gpointer data)
 {
   App *app = data;
+  /* Secrets go first: whatever happens while leaving, none is left. */
+  iot_secret_wipe_all ();
   g_main_loop_quit (app->loop);
   return G_SOURCE_CONTINUE;
 }
@@ -317,6 +322,7 @@ ui_app_run (IotConfig *config, const IotStepClass *const *steps)
   g_clear_handle_id (&app.redraw_source, g_source_remove);
   app.closing = TRUE;
   iot_wizard_free (app.wizard);
+  iot_secret_wipe_all ();
   iot_registry_remove_listener (app.session->registry, listener);
   iot_network_remove_listener (app.session->network, net_listener);
   wait_for_return (&app);

@@ -39,6 +39,10 @@ static const Binding bindings[] = {
   { 'w', FALSE, "w", IOT_ACTION_WIFI_QR },
   /* "h" for home: leaves a device's hotspot for the network this computer was on. */
   { 'h', FALSE, "h", IOT_ACTION_RETURN },
+  { 'p', FALSE, "p", IOT_ACTION_PASSWORD },
+  /* A function key, so it works while a password is being typed. */
+  { KEY_F (3), TRUE, "F3", IOT_ACTION_REVEAL },
+  { '\t', FALSE, N_ ("Tab"), IOT_ACTION_REVEAL },
   { 27, FALSE, N_ ("Esc"), IOT_ACTION_BACK },
   { KEY_LEFT, TRUE, N_ ("Left"), IOT_ACTION_BACK },
   { KEY_BACKSPACE, TRUE, N_ ("Backspace"), IOT_ACTION_BACK },

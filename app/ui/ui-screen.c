@@ -143,6 +143,26 @@ ui_text (IotUi *ui, int row, int col, int width, UiStyle style, const char *utf8
   put (ui->body_top + row, col, width, style, utf8);
 }
 
+/* Draws @len bytes of a secret straight from its buffer: no copy of it is
+ * made on the heap (ui_text() makes one). The caller fits it to the width. */
+void
+ui_secret_text (IotUi *ui, int row, int col, UiStyle style, const char *utf8, gsize len)
+{
+  int y = ui->body_top + row;
+  if (row < 0 || row >= ui->body_rows || col < 0 || col >= COLS)
+    return;
+  attrset (styles[style]);
+  if (ui_term_is_utf8 ())
+    mvaddnstr (y, col, utf8, (int) MIN (len, (gsize) (COLS - col) * 4));
+  else
+    {
+      move (y, col);
+      for (const char *p = utf8; p < utf8 + len; p = g_utf8_next_char (p))
+        addch ((guchar) *p < 0x80 ? (chtype) (guchar) *p : (chtype) '?');
+    }
+  attrset (A_NORMAL);
+}
+
 void
 ui_fill (IotUi *ui, int row, UiStyle style)
 {

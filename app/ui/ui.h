@@ -35,6 +35,7 @@ int ui_text_wrapped (IotUi *ui, int row, int col, int width, int max_rows, UiSty
                      const char *utf8);
 void ui_offset (IotUi *ui, int rows);
 void ui_set_status (IotUi *ui, UiStyle style, const char *utf8);
+void ui_secret_text (IotUi *ui, int row, int col, UiStyle style, const char *utf8, gsize len);
 void ui_set_title_info (IotUi *ui, const char *utf8);
 gboolean ui_utf8 (IotUi *ui);
 void ui_set_title_network (IotUi *ui, UiStyle style, const char *utf8);

@@ -35,6 +35,7 @@ assert_config_equal (const IotConfig *a, const IotConfig *b)
   g_assert_cmpint (a->ui_show_ipv6, ==, b->ui_show_ipv6);
   g_assert_cmpfloat (a->join_timeout, ==, b->join_timeout);
   g_assert_cmpfloat (a->auto_return, ==, b->auto_return);
+  g_assert_cmpfloat (a->password_reveal_seconds, ==, b->password_reveal_seconds);
 }
 
 /* Sets every field of @c to something that is not its default. */
@@ -51,6 +52,7 @@ perturb (IotConfig *c)
   c->ui_show_ipv6 = !c->ui_show_ipv6;
   c->join_timeout = 7;
   c->auto_return = 99;
+  c->password_reveal_seconds = 7.5;
 }
 
 static IotConfig *
