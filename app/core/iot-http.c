@@ -11,11 +11,14 @@
 
 #include "iot-http.h"
 
+#include "iot-sanitize.h"
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <string.h>
 
 G_DEFINE_QUARK (iot-http-error-quark, iot_http_error)
@@ -106,17 +109,18 @@ zero_strdup (const char *s)
 }
 
 static void
+global_init_once (void)
+{
+  if (curl_global_init_mem (CURL_GLOBAL_DEFAULT, malloc, zero_free, zero_realloc, zero_strdup, calloc)
+      != CURLE_OK)
+    g_warning ("http: curl_global_init_mem failed");
+}
+
+static void
 global_init (void)
 {
-  static gsize done;
-  if (g_once_init_enter (&done))
-    {
-      if (curl_global_init_mem (CURL_GLOBAL_DEFAULT, malloc, zero_free, zero_realloc, zero_strdup,
-                                calloc)
-          != CURLE_OK)
-        g_warning ("http: curl_global_init_mem failed");
-      g_once_init_leave (&done, 1);
-    }
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once (&once, global_init_once);
 }
 
 /* --- the LAN guard --------------------------------------------------------- */
@@ -319,11 +323,8 @@ prepare (IotHttpRequest *req, GError **error)
     }
   else
     {
-      const char *h = host;
-      g_autofree char *inner = NULL;
-      if (h[0] == '[')
-        h = inner = g_strndup (host + 1, strlen (host) - 2);
-      target = zone != NULL ? g_strdup_printf ("%s%%%s", h, zone) : g_strdup (h);
+      g_autofree char *inner = host[0] == '[' ? g_strndup (host + 1, strlen (host) - 2) : g_strdup (host);
+      target = zone != NULL ? g_strdup_printf ("%s%%%s", inner, zone) : g_strdup (inner);
       if (!iot_http_address_is_local (target))
         goto refuse;
     }
@@ -336,8 +337,12 @@ prepare (IotHttpRequest *req, GError **error)
 
 refuse:
   /* Translators: %s is an IP address or host name. */
-  g_set_error (error, IOT_HTTP_ERROR, IOT_HTTP_ERROR_NOT_LOCAL,
-               _("Refused: %s is not an address on the local network"), target);
+  {
+    /* The host may come from a device (a redirect's Location). */
+    g_autofree char *shown = iot_sanitize_text (target, -1, 256);
+    g_set_error (error, IOT_HTTP_ERROR, IOT_HTTP_ERROR_NOT_LOCAL,
+                 _("Refused: %s is not an address on the local network"), shown);
+  }
   curl_url_cleanup (u);
   return FALSE;
 
@@ -662,6 +667,7 @@ static void
 transfer_finish (Transfer *t, CURLcode code, gboolean cancelled)
 {
   IotHttp *http = t->http;
+  g_return_if_fail (http != NULL);
   curl_multi_remove_handle (http->multi, t->easy);
   http->active = g_list_remove (http->active, t);
   if (t->cancel_source != NULL)

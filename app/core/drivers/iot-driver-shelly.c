@@ -97,21 +97,23 @@ iot_shelly_parse_device_info (JsonNode *result, GError **error)
   JsonObject *o = json_node_get_object (result);
   JsonNode *gen = json_object_get_member (o, "gen");
   JsonNode *auth = json_object_get_member (o, "auth_en");
-  g_autoptr (IotDriverInfo) info = g_new0 (IotDriverInfo, 1);
-  info->id = string_member (o, "id");
-  info->firmware = string_member (o, "ver");
-  info->model = string_member (o, "model");
-  info->app = string_member (o, "app");
-  info->build = string_member (o, "fw_id");
-  if (info->id == NULL || info->firmware == NULL || gen == NULL || !JSON_NODE_HOLDS_VALUE (gen)
+  g_autofree char *id = string_member (o, "id");
+  g_autofree char *ver = string_member (o, "ver");
+  if (id == NULL || ver == NULL || gen == NULL || !JSON_NODE_HOLDS_VALUE (gen)
       || json_node_get_value_type (gen) != G_TYPE_INT64 || json_node_get_int (gen) < 2
       || auth == NULL || !JSON_NODE_HOLDS_VALUE (auth) || json_node_get_value_type (auth) != G_TYPE_BOOLEAN)
     {
       set_bad_reply (error);
       return NULL;
     }
+  IotDriverInfo *info = g_new0 (IotDriverInfo, 1);
+  info->id = g_steal_pointer (&id);
+  info->firmware = g_steal_pointer (&ver);
+  info->model = string_member (o, "model");
+  info->app = string_member (o, "app");
+  info->build = string_member (o, "fw_id");
   info->auth_enabled = json_node_get_boolean (auth);
-  return g_steal_pointer (&info);
+  return info;
 }
 
 gboolean
@@ -387,24 +389,25 @@ on_polled (GObject *source, GAsyncResult *result, gpointer data)
       poll_later (task);
       return;
     }
-  g_autoptr (IotDriverInfo) now = iot_shelly_parse_device_info (node, &error);
+  IotDriverInfo *now = iot_shelly_parse_device_info (node, &error);
   if (now == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
-  gboolean changed = g_strcmp0 (now->firmware, op->info->firmware) != 0;
+  gboolean changed = op->info == NULL || g_strcmp0 (now->firmware, op->info->firmware) != 0;
   if (op->kind == OP_UPDATE && changed)
     {
       progress (op, IOT_DRIVER_PHASE_BACK);
-      g_task_return_pointer (task, g_steal_pointer (&now), (GDestroyNotify) iot_driver_info_free);
+      g_task_return_pointer (task, now, (GDestroyNotify) iot_driver_info_free);
       g_object_unref (task);
       return;
     }
   if (!op->seen_down)
     {
       /* Still up: the restart has not begun. */
+      iot_driver_info_free (now);
       progress (op, IOT_DRIVER_PHASE_WAITING);
       poll_later (task);
       return;
@@ -421,6 +424,7 @@ on_polled (GObject *source, GAsyncResult *result, gpointer data)
       g_clear_pointer (&op->dev->credential, iot_secret_free);
       g_task_return_pointer (task, g_steal_pointer (&now), (GDestroyNotify) iot_driver_info_free);
     }
+  iot_driver_info_free (now);
   g_object_unref (task);
 }
 
@@ -541,7 +545,7 @@ op_step (GTask *task)
    * first sends a POST without its body and waits for the challenge, which
    * a device without a password never sends. */
   const IotSecret *cred = op->info != NULL && op->info->auth_enabled ? dev->credential : NULL;
-  if (op->step == 0)
+  if (op->step == 0 || (op->info == NULL && op->kind != OP_VERIFY))
     {
       identify_async (task);
       return;
@@ -552,7 +556,7 @@ op_step (GTask *task)
       if (op->step == 1)
         {
           /* Sent last of all settings: after it, only digest calls work. */
-          g_autoptr (JsonNode) p = params_set_auth (op->info->id, op->password);
+          g_autoptr (JsonNode) p = params_set_auth (op->info != NULL ? op->info->id : "", op->password);
           call (dev, "Shelly.SetAuth", p, cred, t, c, on_step_call, task);
         }
       else /* prove the new password works */
