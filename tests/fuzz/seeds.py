@@ -339,6 +339,30 @@ def json_seeds():
     }
 
 
+def shelly_seeds():
+    """A status byte (0: 200, 1: 401, 2: 500, 3: 302), then a body as the
+    simulated Shelly (tests/lab/shelly-sim.py) and real devices send it."""
+    info = (b'{"id":1,"src":"shellyplusplugs-d4d4da7c1e2f","result":{"name":null,'
+            b'"id":"shellyplusplugs-d4d4da7c1e2f","mac":"D4D4DA7C1E2F","slot":0,'
+            b'"model":"SNPL-00112EU","gen":2,"fw_id":"20241011-114455/1.4.4-g6d2a586",'
+            b'"ver":"1.4.4","app":"PlusPlugS","auth_en":false,"auth_domain":null}}')
+    return {
+        "device-info": b"\x00" + info,
+        "device-info-escapes": b"\x00" + info.replace(b'"PlusPlugS"', b'"Plug\\u001b[2J\\u202e"'),
+        "update-available": b'\x00{"id":1,"src":"x","result":{"stable":{"version":"1.5.0",'
+                            b'"build_id":"20250120-082430/1.5.0-gc52b3a4"}}}',
+        "update-none": b'\x00{"id":1,"src":"x","result":{}}',
+        "update-offline": b'\x00{"id":1,"src":"x","error":{"code":-114,"message":"Resource unavailable"}}',
+        "null-result": b'\x00{"id":1,"src":"x","result":null}',
+        "unauthorized": b'\x01{"id":1,"src":"x","error":{"code":401,"message":"{\\"auth_type\\": \\"digest\\"}"}}',
+        "server-error": b'\x02{"code":500}',
+        "deep": b"\x00" + b"[" * 40 + b"]" * 40,
+        "deep-in-string": b'\x00{"id":1,"result":"' + b"[" * 40 + b'"}',
+        "truncated": b'\x00{"id":1,"result":{"ver":',
+        "not-json": b"\x00<html>Not Found</html>",
+    }
+
+
 def write(corpus, target, seeds):
     d = os.path.join(corpus, target)
     os.makedirs(d, exist_ok=True)
@@ -355,6 +379,7 @@ def main():
     write(corpus, "qr", QR)
     write(corpus, "device-url", url_seeds())
     write(corpus, "scan-json", json_seeds())
+    write(corpus, "shelly", shelly_seeds())
 
 
 if __name__ == "__main__":

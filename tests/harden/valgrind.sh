@@ -87,7 +87,7 @@ vg_check "config: bad service type" 2 "$bin" --config "$work/value.conf" qr x
 vg_check "config: no such file" 2 "$bin" --config "$work/missing.conf" qr x
 vg_check "config: a good file" 0 "$bin" --config "$work/good.conf" qr x
 
-for target in txt config qr device-url scan-json; do
+for target in txt config qr device-url scan-json shelly; do
   vg_check "fuzz corpus $target replayed" 0 "$builddir/tests/fuzz/replay-$target" \
     "$SRCDIR/tests/fuzz/corpus/$target"
 done

@@ -133,6 +133,21 @@
 #       "Flapping Plug", is announced and withdrawn every MS milliseconds
 #       (default 100) for as long as the lab runs. Returns once it flaps.
 #
+#   lab_shelly_restart NAME [SIM-OPTION...]
+#       Restart the Shelly simulator (tests/lab/shelly-sim.py) of shelly
+#       device NAME with extra options, e.g. --password-file FILE (auth on,
+#       the password read from a file the test owns), --update
+#       available|none|offline, --new-version V, --reboot-seconds S, --ver V.
+#       Every shelly-family device runs the simulator on port 80 (IPv4 and
+#       IPv6) from the start, auth off. Returns once it listens.
+#   lab_shelly_calls NAME / lab_shelly_calls_clear NAME
+#       Print / empty its call log: JSON lines {"t", "http", "method",
+#       "auth" (none|ok|bad|ignored), "status", "note"} and {"t", "event"
+#       (up|down), ...}. No password or ha1 is ever in it.
+#   lab_shelly_state NAME
+#       Print its state as JSON: id, ver, fw_id, auth_en, ap {enable,
+#       is_open}, device_name, cfg_rev.
+#
 #   lab_host_avahi_stop / lab_host_avahi_start
 #       Kill (SIGTERM) / restart the host's avahi-daemon; the bus stays up.
 #       start returns when GetState = 2.
@@ -601,6 +616,7 @@ _lab_device_create() {
     else
         _lab_avahi_start "$dir" "$ns" "dev:$name:avahi"
     fi
+    if [[ $fam == shelly ]]; then _lab_shelly_start "$name"; fi
 }
 
 _lab_printer_start() {
@@ -977,6 +993,53 @@ lab_bus_reload() {
 _lab_hup() {
     if ! _lab_pid_alive "$1"; then _lab_err "process of $1 is not running"; return 1; fi
     kill -HUP "$(cat "$1")"
+}
+
+# ---------------------------------------------------------------------------
+# the simulated Shelly Gen2 device (shelly-sim.py) of every shelly-family
+# device: JSON-RPC on port 80 (IPv4 and IPv6) in the device's namespace. It
+# keeps the device's avahi service files in step with its state (TXT ver
+# after an update; withdrawn while it reboots) and SIGHUPs its daemon.
+
+# _lab_shelly_start NAME [SIM-OPTION...]: start the simulator; returns once
+# it listens (it writes its state file after binding).
+_lab_shelly_start() {
+    local name=$1 dir host mac; shift
+    dir=$(_lab_dev_dir "$name")
+    host=$(cat "$dir/host"); mac=$(cat "$dir/mac"); mac=${mac//:/}
+    rm -f "$dir/state.json"
+    _lab_spawn "dev:$name:sim" "$dir/sim.log" ip netns exec "$(cat "$dir/ns")" \
+        /usr/bin/python3 "$LAB_LIB_DIR/shelly-sim.py" --listen :: --port 80 --id "$host" \
+        --mac "${mac^^}" --hostname "$host" --log "$dir/calls.jsonl" --state-file "$dir/state.json" \
+        --mdns-dir "$dir/services" --avahi-pidfile "$dir/avahi.pid" "$@"
+    _lab_wait "the Shelly simulator of $name" "$LAB_TIMEOUT" test -s "$dir/state.json"
+}
+
+_lab_shelly_check() {
+    _lab_dev_check "$1" || return 1
+    if [[ $(cat "$LAB_DIR/dev/$1/family") != shelly ]]; then _lab_err "$1 is not a shelly"; return 1; fi
+}
+
+lab_shelly_restart() {
+    local name=${1:-}; shift || true
+    _lab_shelly_check "$name" || return 1
+    _lab_stop_pids "dev:$name:sim" TERM || return 1
+    _lab_shelly_start "$name" "$@"
+}
+
+lab_shelly_calls() {
+    _lab_shelly_check "${1:-}" || return 1
+    cat "$LAB_DIR/dev/$1/calls.jsonl" 2>/dev/null || true
+}
+
+lab_shelly_calls_clear() {
+    _lab_shelly_check "${1:-}" || return 1
+    : >"$LAB_DIR/dev/$1/calls.jsonl"
+}
+
+lab_shelly_state() {
+    _lab_shelly_check "${1:-}" || return 1
+    cat "$LAB_DIR/dev/$1/state.json"
 }
 
 # _lab_raw_device_setup NAME FAMILY MAC5 HOST_PREFIX: the common part of a

@@ -150,7 +150,7 @@ ms_since() { printf '%d' $(( ($(_lab_now_us) - $1) / 1000 )); }
 cmd_selftest() {
     local t0 st n rc prefix dir pids ns left
     SNAP=$(mktemp /tmp/lab-selftest.XXXXXX)
-    printf '1..26\n'
+    printf '1..29\n'
 
     t0=$(_lab_now_us)
     lab_up; st=$?
@@ -178,6 +178,23 @@ cmd_selftest() {
     ok $? "printer (real ippeveprinter) publishes _ipp._tcp with rp and adminurl"
     lab_host_exec ipptool -q -T 5 "ipp://$(lab_device_ip printer):8631/ipp/print" get-printer-attributes.test
     ok $? "printer answers Get-Printer-Attributes over IPP from the host namespace"
+
+    # The Shelly simulator (shelly-sim.py) behind the shelly's address.
+    local url=http://$(lab_device_ip shelly)/rpc out pwfile=$SNAP.pw
+    out=$(lab_host_exec curl -s --noproxy '*' --max-time 5 "$url/Shelly.GetDeviceInfo")
+    [[ $out == *'"id":"shellyplusplugs-d4d4da7c1e2f"'* && $out == *'"gen":2'* && $out == *'"auth_en":false'* ]]
+    ok $? "shelly answers Shelly.GetDeviceInfo over HTTP from the host namespace (auth off)"
+    printf 'lab selftest pw' >"$pwfile"
+    lab_shelly_restart shelly --password-file "$pwfile" &&
+        out=$(lab_host_exec curl -s -i --noproxy '*' --max-time 5 -d '{"id":1,"method":"Shelly.GetStatus"}' "$url")
+    [[ $out == 'HTTP/1.1 401'* && $out == *'WWW-Authenticate: Digest qop="auth", realm="shellyplusplugs-d4d4da7c1e2f", nonce="'*'algorithm=SHA-256'* ]]
+    ok $? "with auth on, shelly answers 401 with a SHA-256 Digest challenge to an unauthenticated call"
+    out=$(lab_host_exec curl -s --noproxy '*' --max-time 5 --digest -u 'admin:lab selftest pw' \
+        -d '{"id":2,"method":"Shelly.GetStatus"}' "$url")
+    [[ $out == *'"result":{"sys":'* ]] && lab_shelly_calls shelly | grep -q '"method": "Shelly.GetStatus", "auth": "ok"' &&
+        ! lab_shelly_calls shelly | grep -q 'selftest pw'
+    ok $? "shelly accepts Digest SHA-256 with the right password (curl --digest), logs it, not the password"
+    rm -f "$pwfile"
 
     lab_withdraw shelly; st=$?
     t0=$(_lab_now_us)

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * The driver registry, the target device and the result types shared by
+ * every driver (the operations themselves live in iot-driver-*.c).
+ */
+#include "config.h"
+
+#include "iot-driver.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (iot-driver-error-quark, iot_driver_error)
+
+static const IotDriver *const drivers[] = { &iot_driver_shelly_gen2 };
+
+const IotDriver *
+iot_driver_lookup (const char *name)
+{
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (drivers); i++)
+    if (strcmp (drivers[i]->name, name) == 0)
+      return drivers[i];
+  return NULL;
+}
+
+IotDriverDevice *
+iot_driver_device_new (IotHttp *http, const char *address, guint16 port)
+{
+  g_return_val_if_fail (http != NULL && address != NULL, NULL);
+  IotDriverDevice *dev = g_new0 (IotDriverDevice, 1);
+  dev->http = http;
+  dev->address = g_strdup (address);
+  dev->port = port != 0 ? port : 80;
+  dev->request_timeout_ms = IOT_HTTP_DEFAULT_TIMEOUT_MS;
+  /* A Shelly takes about a minute to download, flash and restart. */
+  dev->reboot_timeout_ms = 180 * 1000;
+  dev->poll_interval_ms = 1000;
+  return dev;
+}
+
+void
+iot_driver_device_free (IotDriverDevice *dev)
+{
+  if (dev == NULL)
+    return;
+  g_free (dev->address);
+  g_free (dev->host);
+  g_clear_pointer (&dev->credential, iot_secret_free);
+  g_free (dev);
+}
+
+void
+iot_driver_device_set_credential (IotDriverDevice *dev, const IotSecret *credential)
+{
+  g_return_if_fail (dev != NULL);
+  g_clear_pointer (&dev->credential, iot_secret_free);
+  if (credential != NULL)
+    dev->credential = iot_secret_new_from (iot_secret_get (credential), iot_secret_len (credential));
+}
+
+IotDriverInfo *
+iot_driver_info_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+iot_driver_boolean_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+IotDriverVerify *
+iot_driver_verify_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+IotDriverUpdate *
+iot_driver_update_finish (GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+iot_driver_info_free (IotDriverInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->id);
+  g_free (info->model);
+  g_free (info->app);
+  g_free (info->firmware);
+  g_free (info->build);
+  g_free (info);
+}
+
+void
+iot_driver_update_free (IotDriverUpdate *update)
+{
+  if (update == NULL)
+    return;
+  g_free (update->current);
+  g_free (update->available);
+  g_free (update);
+}
+
+void
+iot_driver_verify_free (IotDriverVerify *verify)
+{
+  g_free (verify);
+}
+
+gboolean
+iot_driver_verify_passed (const IotDriverVerify *verify)
+{
+  return verify != NULL && verify->no_password_refused && verify->old_password_refused
+         && verify->new_password_accepted;
+}
