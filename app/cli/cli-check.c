@@ -13,6 +13,7 @@
 
 #include "app/core/iot-check.h"
 #include "app/core/iot-checks-facts.h"
+#include "app/core/iot-checks-http.h"
 #include "app/core/iot-profile.h"
 #include "app/core/iot-report.h"
 #include "app/core/iot-sanitize.h"
@@ -149,9 +150,18 @@ iot_cli_check (IotConfig *config, int argc, char **argv)
   IotCheckContext cctx = {
     .device = device, .profile = match->profile, .guidelines = guidelines, .now = now
   };
-  guint n_checks;
-  const IotCheck *const *checks = iot_checks_facts (&n_checks);
-  g_autoptr (IotCheckRunner) runner = iot_check_runner_new (checks, n_checks, &cctx);
+  /* The facts, then the HTTP probes of the device picked (each decides
+   * itself whether it applies). */
+  guint n_facts, n_http;
+  const IotCheck *const *facts = iot_checks_facts (&n_facts);
+  const IotCheck *const *http = iot_checks_http (&n_http);
+  g_autoptr (GPtrArray) checks = g_ptr_array_new ();
+  for (guint i = 0; i < n_facts; i++)
+    g_ptr_array_add (checks, (gpointer) facts[i]);
+  for (guint i = 0; i < n_http; i++)
+    g_ptr_array_add (checks, (gpointer) http[i]);
+  g_autoptr (IotCheckRunner) runner =
+    iot_check_runner_new ((const IotCheck *const *) checks->pdata, checks->len, &cctx);
   iot_check_runner_run_async (runner, NULL, run_done_cb, &wait);
   g_main_loop_run (wait.loop);
   g_main_loop_unref (wait.loop);

@@ -626,6 +626,8 @@ load_profile (Ctx *c, IotProfile *p, config_setting_t *root, const char *expecte
     "password_rules",
     "guidance",
     "setup_url",
+    "web_port",
+    "credentials_in_url",
     NULL,
   };
   if (!check_members (c, root, NULL, known) || !get_text (c, root, NULL, "id", FALSE, &p->id))
@@ -683,6 +685,24 @@ load_profile (Ctx *c, IotProfile *p, config_setting_t *root, const char *expecte
       || !get_text (c, root, NULL, "cloud_deletion", TRUE, &p->cloud_deletion)
       || !get_texts (c, root, NULL, "guidance", TRUE, 1, &text_items, &p->guidance))
     return FALSE;
+
+  /* Optional: the web interface's port, for devices that announce only
+   * another service (the Homebridge UI next to its _hap._tcp bridge). */
+  if (config_setting_get_member (root, "web_port") != NULL)
+    {
+      int port = 0;
+      if (!get_int (c, root, NULL, "web_port", 1, 65535, &port))
+        return FALSE;
+      p->web_port = (guint) port;
+    }
+  config_setting_t *in_url = config_setting_get_member (root, "credentials_in_url");
+  if (in_url != NULL)
+    {
+      if (config_setting_type (in_url) != CONFIG_TYPE_BOOL)
+        return fail (c, IOT_CONFIG_ERROR_VALUE, in_url, "credentials_in_url",
+                     _("must be true or false"));
+      p->credentials_in_url = config_setting_get_bool (in_url);
+    }
 
   config_setting_t *creds;
   if (!member (c, root, NULL, "default_credentials", TRUE, &creds)

@@ -64,6 +64,8 @@ typedef struct
   guint password_min, password_max;
   IotPasswordChars password_chars;
   char **guidance;
+  guint web_port;              /* its web interface's port when it does not announce it, or 0 */
+  gboolean credentials_in_url; /* its web API takes user and password in the URL (Tasmota) */
 
   gboolean generic; /* a fallback by service type, or the catch-all */
   gboolean catch_all;
