@@ -179,6 +179,9 @@ detail_action (IotWizard *w, gpointer data, IotAction action)
     case IOT_ACTION_PASSWORD:
       iot_wizard_set_next (w, "password-choose");
       return IOT_STEP_NEXT;
+    case IOT_ACTION_GUIDELINES:
+      iot_wizard_set_next (w, "guideline-card");
+      return IOT_STEP_NEXT;
     case IOT_ACTION_BACK:
       return IOT_STEP_BACK;
     case IOT_ACTION_QUIT:
@@ -191,7 +194,8 @@ detail_action (IotWizard *w, gpointer data, IotAction action)
 }
 
 static const IotAction detail_bar[] = {
-  IOT_ACTION_HELP, IOT_ACTION_QR_CODE, IOT_ACTION_PASSWORD, IOT_ACTION_BACK, IOT_ACTION_QUIT,
+  IOT_ACTION_HELP, IOT_ACTION_QR_CODE, IOT_ACTION_PASSWORD, IOT_ACTION_GUIDELINES, IOT_ACTION_BACK,
+  IOT_ACTION_QUIT,
   IOT_ACTION_NONE,
 };
 

@@ -38,7 +38,11 @@ layout (int cols, gboolean narrow)
   /* The badge column holds the translated badge ("NEW" is 3 cells, "НОВ."
    * and "新規" 4) between a space on each side, so it never runs into the
    * name. */
-  Columns c = { .badge = CLAMP (iot_width (_("NEW")) + 2, 5, 10), .services = narrow ? 0 : 9 };
+  int badge = iot_width (_("NEW"));
+  /* … or, once checked, its worst result (FAIL, WARN, …) in its colour. */
+  for (int s = IOT_CHECK_NA; s <= IOT_CHECK_FAIL; s++)
+    badge = MAX (badge, iot_width (iot_check_status_to_label ((IotCheckStatus) s)));
+  Columns c = { .badge = CLAMP (badge + 2, 5, 10), .services = narrow ? 0 : 9 };
   int rest = cols - c.badge - c.services;
   c.address = narrow ? 0 : CLAMP (rest / 3, 15, 42);
   c.kind = narrow ? 0 : CLAMP (rest / 4, 10, 28);
@@ -112,7 +116,17 @@ draw_row (IotUi *ui, int row, int index, gboolean selected, gpointer data)
   UiStyle style = selected ? UI_STYLE_SELECTED : reachable ? UI_STYLE_NORMAL : UI_STYLE_DIM;
   int x = 0;
 
-  if (dev->is_new)
+  const IotCheckNotes *notes = iot_session_get_check_notes (rc->session, dev->id, FALSE);
+  if (notes && notes->checked)
+    {
+      /* The word is the badge; the colour only repeats it. */
+      UiStyle badge = notes->worst == IOT_CHECK_FAIL   ? UI_STYLE_ERROR
+                      : notes->worst == IOT_CHECK_WARN ? UI_STYLE_WARN
+                                                       : UI_STYLE_BADGE;
+      ui_text (ui, row, x + 1, rc->cols.badge - 2, selected ? style : badge,
+               iot_check_status_to_label (notes->worst));
+    }
+  else if (dev->is_new)
     /* Translators: badge for a device this computer has never seen before; keep it short. */
     ui_text (ui, row, x + 1, rc->cols.badge - 2, selected ? style : UI_STYLE_BADGE, _("NEW"));
   x += rc->cols.badge;

@@ -19,5 +19,7 @@ const IotStepClass *const iot_wizard_main[] = {
    * and NEXT leads on to the hand-over. */
   &iot_step_password_choose,
   &iot_step_password_handover,
+  /* The guideline card, opened from a device's details. */
+  &iot_step_guideline_card,
   NULL,
 };

@@ -21,6 +21,10 @@
   X (WIFI_QR, "wifi-qr", N_ ("Wi-Fi QR code"))                                            \
   X (RETURN, "return", N_ ("Back to my network"))                                         \
   X (PASSWORD, "password", N_ ("Set password"))                                           \
+  X (GUIDELINES, "guidelines", N_ ("Check guidelines"))                                   \
+  X (ANSWER_YES, "answer-yes", N_ ("Yes"))                                                \
+  X (ANSWER_NO, "answer-no", N_ ("No"))                                                   \
+  X (ANSWER_DONT_KNOW, "answer-dont-know", N_ ("Don't know"))                             \
   X (REVEAL, "reveal", N_ ("Show or hide"))                                               \
   X (BACK, "back", N_ ("Back"))                                                           \
   X (LANGUAGE, "language", N_ ("Language"))                                               \

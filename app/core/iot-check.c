@@ -416,3 +416,70 @@ iot_check_runner_get_worst (IotCheckRunner *r)
     worst = iot_check_status_worst (worst, r->by_guideline[i].status);
   return worst;
 }
+
+/* --- the person's answers ---------------------------------------------------- */
+
+IotCheckStatus
+iot_answer_to_status (IotAnswer answer)
+{
+  switch (answer)
+    {
+    case IOT_ANSWER_YES: return IOT_CHECK_PASS;
+    case IOT_ANSWER_NO: return IOT_CHECK_FAIL;
+    case IOT_ANSWER_DONT_KNOW: return IOT_CHECK_WARN;
+    case IOT_ANSWER_NONE: return IOT_CHECK_MANUAL;
+    }
+  g_return_val_if_reached (IOT_CHECK_MANUAL);
+}
+
+const char *
+iot_answer_to_evidence (IotAnswer answer)
+{
+  switch (answer)
+    {
+    case IOT_ANSWER_YES: return _("Answered by the person: yes.");
+    case IOT_ANSWER_NO: return _("Answered by the person: no.");
+    case IOT_ANSWER_DONT_KNOW: return _("Answered by the person: they do not know.");
+    case IOT_ANSWER_NONE: return "";
+    }
+  g_return_val_if_reached ("");
+}
+
+static gboolean
+answered_only (const IotCheckResult *r, const IotAnswer *answers)
+{
+  if (r->status != IOT_CHECK_MANUAL)
+    return FALSE;
+  for (guint j = 0; j < IOT_CHECK_MAX_GUIDELINES && r->guidelines[j]; j++)
+    {
+      guint id = r->guidelines[j];
+      if (id < 1 || id > IOT_N_GUIDELINES || answers[id - 1] == IOT_ANSWER_NONE)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+void
+iot_check_runner_apply_answers (IotCheckRunner *r, const IotAnswer *answers)
+{
+  g_return_if_fail (r != NULL && r->task == NULL && answers != NULL);
+  g_autoptr (GPtrArray) all = g_ptr_array_new ();
+  g_autoptr (GPtrArray) made = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_check_result_free);
+  for (guint i = 0; i < r->results->len; i++)
+    if (!answered_only (r->results->pdata[i], answers))
+      g_ptr_array_add (all, r->results->pdata[i]);
+  for (guint i = 0; i < IOT_N_GUIDELINES; i++)
+    {
+      if (answers[i] == IOT_ANSWER_NONE)
+        continue;
+      const IotGuideline *gl = r->ctx.guidelines ? iot_guidelines_get (r->ctx.guidelines, i + 1) : NULL;
+      g_autofree char *id = g_strdup_printf ("answer-g%u", i + 1);
+      IotCheck q = { .id = id, .guidelines = { i + 1 }, .etsi = { gl ? gl->etsi : NULL } };
+      IotCheckResult *a =
+        iot_check_result_new (&q, iot_answer_to_status (answers[i]), iot_answer_to_evidence (answers[i]));
+      g_ptr_array_add (made, a);
+      g_ptr_array_add (all, a);
+    }
+  iot_guideline_results_clear (r->by_guideline);
+  iot_check_aggregate (all, r->ctx.guidelines, r->by_guideline);
+}

@@ -107,5 +107,34 @@ gboolean iot_check_runner_run_finish (IotCheckRunner *runner, GAsyncResult *resu
 const IotGuidelineResult *iot_check_runner_get_result (IotCheckRunner *runner, guint id);
 IotCheckStatus iot_check_runner_get_worst (IotCheckRunner *runner);
 
+/* The person's answer to a guideline only they can confirm (MANUAL). */
+typedef enum
+{
+  IOT_ANSWER_NONE,       /* not answered */
+  IOT_ANSWER_YES,        /* → PASS */
+  IOT_ANSWER_NO,         /* → FAIL */
+  IOT_ANSWER_DONT_KNOW,  /* → WARN */
+} IotAnswer;
+
+/* What the session keeps about one device's checks: the person's answers
+ * (one per guideline, index 0 is guideline 1) and the worst result of the
+ * last run, for the device list's badge. Never a secret. */
+typedef struct
+{
+  IotAnswer answers[IOT_N_GUIDELINES];
+  gboolean checked;
+  IotCheckStatus worst;
+} IotCheckNotes;
+
+IotCheckStatus iot_answer_to_status (IotAnswer answer);
+/* The evidence of an answer, translated: "Answered by the person: yes." */
+const char *iot_answer_to_evidence (IotAnswer answer);
+/* After a successful run: folds @answers (IOT_N_GUIDELINES of them) into
+ * the per-guideline results. An answered guideline drops its MANUAL
+ * results and gets the answer as a result of its own ("answer-gN");
+ * results that were observed stay and still count. Idempotent: call it
+ * again whenever an answer changes. */
+void iot_check_runner_apply_answers (IotCheckRunner *runner, const IotAnswer *answers);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotCheckResult, iot_check_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotCheckRunner, iot_check_runner_free)

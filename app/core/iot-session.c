@@ -31,6 +31,7 @@ iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks, gpoi
   if (s->profiles == NULL)
     g_debug ("Device profiles: %s", error->message);
   s->hotspots = iot_hotspots_new (s->network, s->profiles);
+  s->check_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return s;
 }
 
@@ -49,6 +50,7 @@ iot_session_free (IotSession *s)
   iot_config_free (s->config);
   g_free (s->selected_id);
   g_free (s->hotspot_id);
+  g_clear_pointer (&s->check_notes, g_hash_table_unref);
   g_free (s);
 }
 
@@ -64,4 +66,18 @@ IotDevice *
 iot_session_get_selected (IotSession *s)
 {
   return s->selected_id ? iot_registry_get_device (s->registry, s->selected_id) : NULL;
+}
+
+/* Returns: (nullable): the answers and last result kept for @device_id. */
+IotCheckNotes *
+iot_session_get_check_notes (IotSession *s, const char *device_id, gboolean create)
+{
+  g_return_val_if_fail (device_id != NULL, NULL);
+  IotCheckNotes *n = g_hash_table_lookup (s->check_notes, device_id);
+  if (n == NULL && create)
+    {
+      n = g_new0 (IotCheckNotes, 1);
+      g_hash_table_insert (s->check_notes, g_strdup (device_id), n);
+    }
+  return n;
 }

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "iot-check.h"
 #include "iot-config.h"
 #include "iot-discovery.h"
 #include "iot-inventory.h"
@@ -26,6 +27,7 @@ typedef struct
   char *selected_id; /* the device the person picked */
   char *hotspot_id;  /* the setup hotspot the person picked (its access point's id) */
   IotPasswordSetup *password; /* the password wizard's state; NULL outside it */
+  GHashTable *check_notes; /* device id → IotCheckNotes*: answers and last worst result */
 } IotSession;
 
 IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks,
@@ -33,5 +35,8 @@ IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *cal
 void iot_session_free (IotSession *session);
 void iot_session_select (IotSession *session, const char *device_id);
 IotDevice *iot_session_get_selected (IotSession *session);
+/* The check notes of @device_id; with @create, made (empty) when missing. */
+IotCheckNotes *iot_session_get_check_notes (IotSession *session, const char *device_id,
+                                            gboolean create);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotSession, iot_session_free)

@@ -40,6 +40,13 @@ static const Binding bindings[] = {
   /* "h" for home: leaves a device's hotspot for the network this computer was on. */
   { 'h', FALSE, "h", IOT_ACTION_RETURN },
   { 'p', FALSE, "p", IOT_ACTION_PASSWORD },
+  /* "v" for verdict: "g" already moves to the top, as in less and vi. */
+  { 'v', FALSE, "v", IOT_ACTION_GUIDELINES },
+  /* The answers on the guideline card; keys stay Latin in every language,
+   * the bar shows what they mean. */
+  { 'y', FALSE, "y", IOT_ACTION_ANSWER_YES },
+  { 'n', FALSE, "n", IOT_ACTION_ANSWER_NO },
+  { 'd', FALSE, "d", IOT_ACTION_ANSWER_DONT_KNOW },
   /* A function key, so it works while a password is being typed. */
   { KEY_F (3), TRUE, "F3", IOT_ACTION_REVEAL },
   { '\t', FALSE, N_ ("Tab"), IOT_ACTION_REVEAL },
