@@ -127,13 +127,19 @@ iot_check_decide_admin_page (const IotCheck *check, const char *url, guint statu
 IotCheckResult *
 iot_check_decide_http_transport (const IotCheck *check, const IotHttpTransport *t)
 {
-  if (t->query_credentials)
+  if (t->query_credentials && t->http_url)
     return iot_check_result_newf (
       check, IOT_CHECK_FAIL,
       _("Its web commands carry the user name and password in the address (…?user=…&"
-        "password=…) over plain HTTP%s%s: anyone on the network, and every log on the way, "
+        "password=…) over plain HTTP at %s: anyone on the network, and every log on the way, "
         "can read them."),
-      t->http_url ? " at " : "", t->http_url ? t->http_url : "");
+      t->http_url);
+  if (t->query_credentials)
+    return iot_check_result_new (
+      check, IOT_CHECK_FAIL,
+      _("Its web commands carry the user name and password in the address (…?user=…&"
+        "password=…) over plain HTTP: anyone on the network, and every log on the way, can "
+        "read them."));
   if (t->https_url != NULL && t->tls_verified)
     return iot_check_result_newf (check, IOT_CHECK_PASS,
                                   _("Its web interface is encrypted, with a certificate that "
