@@ -26,7 +26,7 @@ RUN_DEPS=(avahi-daemon avahi-utils dbus iproute2)
 # and on a normal system it is usually there already). libglib2.0-bin: gdbus.
 TEST_DEPS=(tmux cups-ipp-utils python3 python3-zeroconf python3-dbusmock zbar-tools
   procps time locales network-manager libglib2.0-bin util-linux
-  mosquitto mosquitto-clients openssh-server nodejs npm curl)
+  mosquitto mosquitto-clients openssh-server curl)
 # The locales the translated screens are tested in (tests/tui/tui-i18n.sh).
 TEST_LOCALES=(de_DE ja_JP uk_UA)
 # The hardening steps: libFuzzer and the sanitizer runtimes come with clang.
@@ -68,6 +68,8 @@ generate_locales() {
 # offline. Skipped when already installed.
 npm_lab_deps() {
   local d
+  # Node.js may come from elsewhere with its own npm; Debian's otherwise.
+  command -v npm >/dev/null || install_missing nodejs npm
   for d in "$top"/tests/lab/npm/ui-*/; do
     if [ ! -x "$d/node_modules/.bin/homebridge" ]; then
       echo "Installing Homebridge for the lab into $d"
