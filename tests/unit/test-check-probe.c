@@ -149,5 +149,7 @@ main (int argc, char **argv)
   g_test_add_func ("/probe/ssh-login", test_ssh_login);
   g_test_add_func ("/probe/mqtt-transport", test_mqtt_transport);
   g_test_add_func ("/probe/ports", test_ports);
-  return g_test_run ();
+  int r = g_test_run ();
+  g_free (argv);
+  return r;
 }
