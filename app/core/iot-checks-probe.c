@@ -168,11 +168,11 @@ iot_check_decide_mqtt_transport (const IotCheck *check, const IotLoginProbe *pla
 }
 
 static const IotRiskyPort risky_ports[] = {
-  { 23, "telnet", TRUE },
-  { 2323, "telnet", TRUE },
-  { 5555, "Android Debug Bridge", TRUE },
-  { 21, "FTP", FALSE },
-  { 7547, "TR-069", FALSE },
+  { .port = 23, .what = "telnet", .fail = TRUE },
+  { .port = 2323, .what = "telnet", .fail = TRUE },
+  { .port = 5555, .what = "Android Debug Bridge", .fail = TRUE },
+  { .port = 21, .what = "FTP", .fail = FALSE },
+  { .port = 7547, .what = "TR-069", .fail = FALSE },
 };
 
 const IotRiskyPort *

@@ -46,9 +46,9 @@ IotCheckResult *iot_check_decide_mqtt_transport (const IotCheck *check, const Io
 
 typedef struct
 {
-  guint16 port;
   const char *what; /* the protocol, e.g. "telnet" */
   gboolean fail;    /* open is a FAIL (else a WARN) */
+  guint16 port;
 } IotRiskyPort;
 
 const IotRiskyPort *iot_risky_ports (guint *n);
