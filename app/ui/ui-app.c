@@ -654,11 +654,11 @@ ui_app_run (IotConfig *config, const IotStepClass *const *steps)
    * in kiosk mode, off the ignored signals). */
   if (kiosk)
     {
-      signal (SIGINT, SIG_IGN);
-      signal (SIGQUIT, SIG_IGN);
-      signal (SIGTSTP, SIG_IGN);
-      signal (SIGTTIN, SIG_IGN);
-      signal (SIGTTOU, SIG_IGN);
+      (void) signal (SIGINT, SIG_IGN);
+      (void) signal (SIGQUIT, SIG_IGN);
+      (void) signal (SIGTSTP, SIG_IGN);
+      (void) signal (SIGTTIN, SIG_IGN);
+      (void) signal (SIGTTOU, SIG_IGN);
     }
   guint sources[] = {
     g_unix_signal_add (SIGWINCH, winch_cb, &app),

@@ -449,17 +449,17 @@ test_wifi_text (void)
 
   char *t = iot_wifi_qr_text ("WPA", "My;Net", "p:a,s\\s\"", FALSE);
   g_assert_cmpstr (t, ==, "WIFI:T:WPA;S:My\\;Net;P:p\\:a\\,s\\\\s\\\";;");
-  iot_secret_free (t);
+  iot_str_wipe_free (t);
   t = iot_wifi_qr_text ("SAE", "Hidden", "secret", TRUE);
   g_assert_cmpstr (t, ==, "WIFI:T:SAE;S:Hidden;P:secret;H:true;;");
-  iot_secret_free (t);
+  iot_str_wipe_free (t);
   t = iot_wifi_qr_text ("nopass", "Cafe", "ignored", FALSE);
   g_assert_cmpstr (t, ==, "WIFI:T:nopass;S:Cafe;;");
-  iot_secret_free (t);
+  iot_str_wipe_free (t);
   t = iot_wifi_qr_text ("WEP", "Old", "abcde", FALSE);
   g_assert_cmpstr (t, ==, "WIFI:T:WEP;S:Old;P:abcde;;");
-  iot_secret_free (t);
-  iot_secret_free (NULL);
+  iot_str_wipe_free (t);
+  iot_str_wipe_free (NULL);
 }
 
 int
