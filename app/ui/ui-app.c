@@ -465,9 +465,7 @@ kiosk_key (App *app, int r, wint_t ch)
     return TRUE;
   if (app->pin_open)
     {
-      if (!fn && (ch == '\n' || ch == '\r'))
-        pin_enter (app);
-      else if (fn && ch == KEY_ENTER)
+      if ((!fn && (ch == '\n' || ch == '\r')) || (fn && ch == KEY_ENTER))
         pin_enter (app);
       else if (!fn && ch == 27)
         {
