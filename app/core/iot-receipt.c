@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -287,6 +288,11 @@ iot_receipt_send_async (const char *text, const char *const *argv, guint timeout
                         GCancellable *cancellable, GAsyncReadyCallback callback,
                         gpointer user_data)
 {
+  /* A command that exits without reading all of the receipt closes the
+   * pipe: that must be an EPIPE error here, not SIGPIPE killing the kiosk. */
+  struct sigaction old;
+  if (sigaction (SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+    (void) signal (SIGPIPE, SIG_IGN);
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, iot_receipt_send_async);
   GError *error = NULL;

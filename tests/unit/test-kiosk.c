@@ -318,15 +318,21 @@ sent_cb (GObject *source, GAsyncResult *res, gpointer data)
 }
 
 static gboolean
-send (const char *const *argv, guint timeout_ms, GError **error)
+send_text (const char *text, const char *const *argv, guint timeout_ms, GError **error)
 {
   Sent s = { g_main_loop_new (NULL, FALSE) };
-  iot_receipt_send_async ("receipt\n", argv, timeout_ms, NULL, sent_cb, &s);
+  iot_receipt_send_async (text, argv, timeout_ms, NULL, sent_cb, &s);
   g_main_loop_run (s.loop);
   g_main_loop_unref (s.loop);
   if (s.error)
     g_propagate_error (error, s.error);
   return s.ok;
+}
+
+static gboolean
+send (const char *const *argv, guint timeout_ms, GError **error)
+{
+  return send_text ("receipt\n", argv, timeout_ms, error);
 }
 
 static void
@@ -345,9 +351,17 @@ test_send (void)
   g_unlink (out);
   g_rmdir (dir);
 
+  /* It exits without reading: the pipe closes under the writer (EPIPE). */
   const char *const fails[] = { "/bin/false", NULL };
   g_assert_false (send (fails, 5000, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
+
+  /* More than a pipe holds, to a command that reads none of it: EPIPE is an
+   * error, and the process survives (no SIGPIPE). */
+  g_autofree char *big = g_strnfill (1 << 20, 'r');
+  g_assert_false (send_text (big, fails, 5000, &error));
+  g_assert_nonnull (error);
   g_clear_error (&error);
 
   const char *const missing[] = { "/nonexistent/lp", NULL };
