@@ -382,7 +382,9 @@ test_send (void)
 int
 main (int argc, char **argv)
 {
-  iot_test_init (&argc, &argv, TRUE);
+  /* No isolated user dirs: GLib keeps each case's old ones alive, and after
+   * yescrypt's deep stack LSan's fast unwinder cannot name them to suppress. */
+  iot_test_init (&argc, &argv, FALSE);
   g_test_add_func ("/kiosk/pin", test_pin);
   g_test_add_func ("/kiosk/pin-guard", test_pin_guard);
   g_test_add_func ("/kiosk/verdict", test_verdict);
