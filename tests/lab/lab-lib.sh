@@ -1280,6 +1280,29 @@ lab_add_telnet() {
     lab_wait_visible "$name"
 }
 
+# lab_add_hostile_http [NAME]
+#   A web device that misbehaves on every port (tests/lab/hostile-http.py):
+#   8001 hangs, 8002 trickles a byte a second, 8003 sends 100 MB, 8004
+#   redirects off the local network, 8005 is HTTPS with a self-signed
+#   certificate, 8006 sends malformed JSON, 8007 JSON nested 100000 deep,
+#   8008 a 64 KiB header line, 8009 JSON with terminal escapes. Advertised as
+#   one _http._tcp service "Hostile Web XX" on port 8009 (the others are
+#   reached by port). Every request it gets is logged: lab_hostile_http_log.
+lab_add_hostile_http() {
+    local name=${1:-hostileweb} ip dir ns ll
+    _lab_soft_device_setup "$name" hostileweb 6a hostile-web- || return 1
+    _lab_service "$dir/services/http.service" "Hostile Web $(_lab_octet "$ip")" _http._tcp 8009 "" path=/
+    printf '_http._tcp 8009\n' >"$dir/expect"
+    : >"$dir/http.log"
+    mkdir -p "$dir/cert"
+    _lab_avahi_start "$dir" "$ns" "dev:$name:avahi"
+    _lab_spawn "dev:$name:http" "$dir/http.err" ip netns exec "$ns" /usr/bin/python3 \
+        "$LAB_LIB_DIR/hostile-http.py" --bind "$ip" --log "$dir/http.log" --certdir "$dir/cert"
+    _lab_wait "hostile web server of $name" "$LAB_TIMEOUT" _lab_tcp_answers "$ip" 8009 || return 1
+    lab_wait_visible "$name"
+}
+lab_hostile_http_log() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/http.log"; }
+
 # lab_device_telnet_log NAME: the connections NAME's telnet listener saw.
 lab_device_telnet_log() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/telnet.log"; }
 lab_device_file() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/$2"; }
