@@ -14,7 +14,12 @@ extern const IotStepClass iot_step_language;
 extern const IotStepClass iot_step_password_choose;
 extern const IotStepClass iot_step_password_handover;
 extern const IotStepClass iot_step_guideline_card;
+extern const IotStepClass iot_step_staff_assess;
 
 /* The interactive assistant: the live device list, then a device, and its
  * settings page as a QR code; the language picker, opened from the list. */
 extern const IotStepClass *const iot_wizard_main[];
+
+/* The in-store kiosk: the welcome with the language picker, the device list
+ * and a device; staff assess a device behind the PIN. */
+extern const IotStepClass *const iot_wizard_kiosk[];

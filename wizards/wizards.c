@@ -23,3 +23,12 @@ const IotStepClass *const iot_wizard_main[] = {
   &iot_step_guideline_card,
   NULL,
 };
+
+const IotStepClass *const iot_wizard_kiosk[] = {
+  &iot_step_language,
+  &iot_step_devices,
+  &iot_step_device_detail,
+  &iot_step_show_qr,
+  &iot_step_staff_assess,
+  NULL,
+};

@@ -13,6 +13,7 @@
 
 #include "app/core/iot-check.h"
 #include "app/core/iot-checks-facts.h"
+#include "app/core/iot-checks-probe.h"
 #include "app/core/iot-checks-http.h"
 #include "app/core/iot-profile.h"
 #include "app/core/iot-report.h"
@@ -150,14 +151,18 @@ iot_cli_check (IotConfig *config, int argc, char **argv)
   IotCheckContext cctx = {
     .device = device, .profile = match->profile, .guidelines = guidelines, .now = now
   };
-  /* The facts, then the HTTP probes of the device picked (each decides
-   * itself whether it applies). */
-  guint n_facts, n_http;
+  /* The facts first, then the probes of the device picked (they decide
+   * themselves whether they apply: MQTT and SSH to those services, HTTP to
+   * its web interface). */
+  guint n_facts, n_probes, n_http;
   const IotCheck *const *facts = iot_checks_facts (&n_facts);
+  const IotCheck *const *probes = iot_checks_probe (&n_probes);
   const IotCheck *const *http = iot_checks_http (&n_http);
   g_autoptr (GPtrArray) checks = g_ptr_array_new ();
   for (guint i = 0; i < n_facts; i++)
     g_ptr_array_add (checks, (gpointer) facts[i]);
+  for (guint i = 0; i < n_probes; i++)
+    g_ptr_array_add (checks, (gpointer) probes[i]);
   for (guint i = 0; i < n_http; i++)
     g_ptr_array_add (checks, (gpointer) http[i]);
   g_autoptr (IotCheckRunner) runner =
