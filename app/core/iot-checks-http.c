@@ -101,7 +101,11 @@ iot_check_decide_homebridge_settings (const IotCheck *check, const char *url, gu
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   JsonObject *o = json_node_get_object (root);
+  /* UI 4.76.0 reports it under "env"; the top level is looked at too. */
   JsonNode *done = json_object_get_member (o, "setupWizardComplete");
+  JsonNode *env = json_object_get_member (o, "env");
+  if (done == NULL && env != NULL && JSON_NODE_HOLDS_OBJECT (env))
+    done = json_object_get_member (json_node_get_object (env), "setupWizardComplete");
   if (done == NULL || !JSON_NODE_HOLDS_VALUE (done)
       || json_node_get_value_type (done) != G_TYPE_BOOLEAN || json_node_get_boolean (done))
     return NULL;

@@ -81,7 +81,11 @@ diag "printer G1: $admin"
 expect printer http-transport warn "Its web interface is offered only over plain HTTP, without encryption: http://$(lab_device_ip printer):8631/"
 
 # Homebridge (real, from the lab's npm installs), when the lab offers it.
-if declare -F lab_add_homebridge >/dev/null; then
+if ! declare -F lab_add_homebridge >/dev/null; then
+  ok "# SKIP Homebridge: this lab has no lab_add_homebridge"
+elif [[ ! -x $LAB_LIB_DIR/npm/ui-4.42.0/node_modules/.bin/homebridge || ! -x $LAB_LIB_DIR/npm/ui-4.76.0/node_modules/.bin/homebridge ]]; then
+  ok "# SKIP Homebridge UI not installed (build-aux/dev.sh deps)"
+else
   if lab_add_homebridge hb-old 4.42.0 && lab_add_homebridge hb-new 4.76.0; then
     ok "Homebridge UI 4.42.0 and 4.76.0 come up"
     check_of hb-old
@@ -98,8 +102,6 @@ if declare -F lab_add_homebridge >/dev/null; then
   else
     not_ok "Homebridge UI 4.42.0 and 4.76.0 come up"
   fi
-else
-  ok "# SKIP Homebridge: this lab has no lab_add_homebridge"
 fi
 
 tap_done

@@ -107,6 +107,18 @@ test_homebridge (void)
   g_assert_cmpint (r->status, ==, IOT_CHECK_FAIL);
   g_assert_nonnull (strstr (r->evidence, "Unclaimed"));
   g_assert_nonnull (strstr (r->evidence, "setupWizardComplete false"));
+  /* The same as UI 4.76.0 really answers it in the lab: under "env". */
+  g_autoptr (IotCheckResult) real = homebridge (
+    200, "{\"env\":{\"canShutdownRestartHost\":true,\"dockerOfflineUpdate\":false,"
+         "\"homebridgeVersion\":null,\"homebridgeInstanceName\":\"Homebridge 1E\","
+         "\"packageName\":\"homebridge-config-ui-x\",\"packageVersion\":\"4.76.0\","
+         "\"platform\":\"linux\",\"port\":8581,\"serviceMode\":false,"
+         "\"setupWizardComplete\":false},\"formAuth\":true,\"lightingMode\":\"auto\","
+         "\"theme\":\"orange\",\"menuMode\":\"default\"}");
+  g_assert_nonnull (real);
+  g_assert_cmpint (real->status, ==, IOT_CHECK_FAIL);
+  g_assert_null (homebridge (200, "{\"env\":{\"packageVersion\":\"4.76.0\",\"setupWizardComplete\":true}}"));
+  g_assert_null (homebridge (200, "{\"env\":[{\"setupWizardComplete\":false}]}"));
   /* Claimed, or 4.42.0 without the field: go on with the logins. */
   g_assert_null (homebridge (200, "{\"formAuth\":true,\"setupWizardComplete\":true}"));
   g_assert_null (homebridge (200, "{\"formAuth\":true,\"theme\":\"teal\"}"));
