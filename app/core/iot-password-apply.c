@@ -171,6 +171,7 @@ iot_apply_outcome_to_json (IotApplyOutcome outcome)
     case IOT_APPLY_NOT_VERIFIED: return "not-verified";
     case IOT_APPLY_NOT_SET: return "not-set";
     case IOT_APPLY_GONE: return "gone";
+    case IOT_APPLY_MANUAL: return "manual";
     }
   return "gone";
 }
@@ -347,4 +348,70 @@ IotApplyReport *
 iot_password_apply_run_finish (IotPasswordApply *a, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- the guided path --------------------------------------------------------- */
+
+static IotApplyReport *
+guided_report (IotCheckStatus status, const char *evidence)
+{
+  IotApplyReport *r = g_new0 (IotApplyReport, 1);
+  r->outcome = IOT_APPLY_MANUAL;
+  r->result = iot_check_result_new (&apply_check, status, evidence);
+  r->what = g_strdup (evidence);
+  r->state = g_strdup (status == IOT_CHECK_WARN ? _("Unknown: do not rely on either password.")
+                                                : _("It has the new password, as you confirmed."));
+  return r;
+}
+
+static void
+on_guided_page (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GTask *task = data;
+  IotHttp *http = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotHttpResponse) resp = iot_http_request_finish (http, result, &error);
+  if (resp == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (resp != NULL && resp->status == 401)
+    g_task_return_pointer (task,
+                           guided_report (IOT_CHECK_MANUAL,
+                                          _("You set the password by the guided steps, and the "
+                                            "device's settings page now asks for a password (HTTP 401).")),
+                           (GDestroyNotify) iot_apply_report_free);
+  else if (resp != NULL && resp->status >= 200 && resp->status < 300)
+    g_task_return_pointer (task,
+                           guided_report (IOT_CHECK_WARN,
+                                          _("You set the password by the guided steps, but the device's "
+                                            "settings page still opens without one.")),
+                           (GDestroyNotify) iot_apply_report_free);
+  else
+    g_task_return_pointer (task,
+                           guided_report (IOT_CHECK_MANUAL,
+                                          _("You set the password by the guided steps; the assistant "
+                                            "could not check it.")),
+                           (GDestroyNotify) iot_apply_report_free);
+  g_object_unref (task);
+}
+
+void
+iot_password_apply_guided_async (IotHttp *http, const IotDevice *device, const char *admin_url,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_task_data (task, http, NULL);
+  g_autofree char *address = device != NULL ? iot_device_dup_local_address (device) : NULL;
+  if (admin_url == NULL || address == NULL)
+    {
+      g_task_return_pointer (task,
+                             guided_report (IOT_CHECK_MANUAL,
+                                            _("You set the password by the guided steps; the "
+                                              "assistant could not check it.")),
+                             (GDestroyNotify) iot_apply_report_free);
+      g_object_unref (task);
+      return;
+    }
+  g_autoptr (IotHttpRequest) req = iot_http_request_new ("GET", admin_url);
+  iot_http_request_set_address (req, address);
+  iot_http_request_async (http, req, cancellable, on_guided_page, task);
 }

@@ -49,6 +49,7 @@ typedef enum
   IOT_APPLY_NOT_VERIFIED, /* set, but the old password or none still works, or the new one fails */
   IOT_APPLY_NOT_SET,      /* the device refused the change: it has its old password */
   IOT_APPLY_GONE,         /* the device stopped answering part-way: the state is unknown */
+  IOT_APPLY_MANUAL,       /* the person set it by guided steps: recorded as their answer */
 } IotApplyOutcome;
 
 typedef struct
@@ -81,6 +82,15 @@ void iot_password_apply_run_async (IotPasswordApply *apply, const IotSecret *pas
 /* NULL only when cancelled. */
 IotApplyReport *iot_password_apply_run_finish (IotPasswordApply *apply, GAsyncResult *result,
                                                GError **error);
+
+/* After the person set the password by the guided steps: checks what can
+ * be checked without the password (the settings page at @admin_url, when
+ * known, now asks for one: 401) and records the person's answer as
+ * MANUAL, or WARN when the page still opens without a password. Never a
+ * PASS. → iot_password_apply_run_finish (with @apply NULL) */
+void iot_password_apply_guided_async (IotHttp *http, const IotDevice *device, const char *admin_url,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data);
 
 void iot_apply_report_free (IotApplyReport *report);
 const char *iot_apply_outcome_to_json (IotApplyOutcome outcome);
