@@ -128,7 +128,8 @@ print_result (const char *device_id, const IotProfile *profile, const IotApplyRe
 {
   if (!json)
     {
-      g_print ("%s: %s\n", _("Guideline 1"), iot_check_status_to_label (r->result->status));
+      g_print (_("Guideline 1: %s"), iot_check_status_to_label (r->result->status));
+      g_print ("\n");
       g_print ("%s\n%s\n", r->what, r->state);
       return;
     }
