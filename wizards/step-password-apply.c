@@ -109,7 +109,7 @@ on_done (GObject *source, GAsyncResult *result, gpointer data)
       setup->applied = report->outcome == IOT_APPLY_VERIFIED || report->outcome == IOT_APPLY_MANUAL;
       iot_session_add_result (s->session, setup->device_id, iot_check_result_copy (report->result));
     }
-  g_message ("password: %s, G1 %s (set %" G_GINT64_FORMAT " ms, verified %" G_GINT64_FORMAT " ms)",
+  g_debug ("password: %s, G1 %s (set %" G_GINT64_FORMAT " ms, verified %" G_GINT64_FORMAT " ms)",
              iot_apply_outcome_to_json (report->outcome), iot_check_status_to_string (report->result->status),
              report->set_ms, report->verify_ms);
   iot_wizard_continue (s->wizard, IOT_STEP_STAY);
