@@ -186,10 +186,10 @@ draw_intro (Apply *s, IotUi *ui, int row, int rows, int cols)
   IotPasswordSetup *setup = s->session->password;
   if (s->apply != NULL)
     {
-      row += ui_text_wrapped (ui, row, 1, cols - 2, rows - row, UI_STYLE_NORMAL,
-                              _("The assistant will now set the new password on the device through "
-                                "its own interface, then check that the old password is refused and "
-                                "the new one works. This takes a few seconds."));
+      ui_text_wrapped (ui, row, 1, cols - 2, rows - row, UI_STYLE_NORMAL,
+                       _("The assistant will now set the new password on the device through "
+                         "its own interface, then check that the old password is refused and "
+                         "the new one works. This takes a few seconds."));
       ui_set_status (ui, UI_STYLE_DIM, _("Press Enter to start, or Esc to go back."));
       return;
     }

@@ -44,7 +44,7 @@ for f in environ cmdline; do
   [ -r "/proc/$pid/$f" ] && tr '\0' '\n' <"/proc/$pid/$f" | grep -qF -- "$typed" && env_clean=0
 done
 wait "$pid"; rc=$?
-diag "typed password on the Shelly: $(($(now_ms) - t0)) ms in all (scan 3 s), set $(field set_ms) ms, verify $(field verify_ms) ms"
+diag "typed password on the Shelly: $(($(now_ms) - t0)) ms in all (the scan ends at "all for now"), set $(field set_ms) ms, verify $(field verify_ms) ms"
 check "typed from stdin: exit 0" [ "$rc" = 0 ]
 check "JSON: outcome verified, status pass, evidence names the verification" \
   eval '[ "$(field outcome)" = verified ] && [ "$(field status)" = pass ] && grep -q "new password was accepted" "$work/out"'

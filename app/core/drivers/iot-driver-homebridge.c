@@ -208,6 +208,8 @@ take_token (GBytes *body)
       if (t != NULL)
         explicit_bzero ((char *) t, strlen (t));
     }
+  if (token == NULL)
+    g_debug ("homebridge: no token in a %" G_GSIZE_FORMAT "-byte reply", len);
   if (data != NULL)
     explicit_bzero ((char *) data, len);
   return token;
@@ -231,7 +233,11 @@ on_settings (GObject *source, GAsyncResult *result, gpointer data)
     return;
   g_autoptr (JsonNode) root = resp->status == 200 ? iot_http_parse_json (resp->body, NULL) : NULL;
   JsonObject *o = object_or_null (root);
+  /* 4.76.0 answers it inside "env". */
+  JsonObject *env = o != NULL ? object_or_null (json_object_get_member (o, "env")) : NULL;
   JsonNode *done = o != NULL ? json_object_get_member (o, "setupWizardComplete") : NULL;
+  if (done == NULL && env != NULL)
+    done = json_object_get_member (env, "setupWizardComplete");
   if (done == NULL || !JSON_NODE_HOLDS_VALUE (done) || json_node_get_value_type (done) != G_TYPE_BOOLEAN)
     {
       /* 4.42.0 predates the setup wizard: it always has an account. */
