@@ -5,7 +5,9 @@
  */
 #pragma once
 
+#include "iot-check.h"
 #include "iot-config.h"
+#include "iot-http.h"
 #include "iot-discovery.h"
 #include "iot-inventory.h"
 #include "iot-hotspot.h"
@@ -26,6 +28,11 @@ typedef struct
   char *selected_id; /* the device the person picked */
   char *hotspot_id;  /* the setup hotspot the person picked (its access point's id) */
   IotPasswordSetup *password; /* the password wizard's state; NULL outside it */
+  IotHttp *http;              /* for the drivers; made when first needed */
+  /* What the wizards observed per device (device id → GPtrArray of
+   * IotCheckResult*), e.g. a verified password: the guideline card and the
+   * report show these next to the checks' own results. */
+  GHashTable *observed;
 } IotSession;
 
 IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks,
@@ -33,5 +40,11 @@ IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *cal
 void iot_session_free (IotSession *session);
 void iot_session_select (IotSession *session, const char *device_id);
 IotDevice *iot_session_get_selected (IotSession *session);
+IotHttp *iot_session_get_http (IotSession *session);
+/* Records @result (transfer full) for @device_id; it replaces an earlier
+ * result of the same check. */
+void iot_session_add_result (IotSession *session, const char *device_id, IotCheckResult *result);
+/* Returns: (nullable) (transfer none): IotCheckResult* of @device_id. */
+GPtrArray *iot_session_get_results (IotSession *session, const char *device_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotSession, iot_session_free)
