@@ -179,6 +179,8 @@ main (int argc, char **argv)
     return iot_cli_qr (g_steal_pointer (&config), argc - 1, argv + 1);
   if (strcmp (argv[1], "check") == 0)
     return iot_cli_check (g_steal_pointer (&config), argc - 1, argv + 1);
+  if (strcmp (argv[1], "set-password") == 0)
+    return iot_cli_set_password (g_steal_pointer (&config), argc - 1, argv + 1);
   if (strcmp (argv[1], "network") == 0)
     return iot_cli_network (g_steal_pointer (&config), argc - 1, argv + 1);
 

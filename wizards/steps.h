@@ -12,6 +12,7 @@ extern const IotStepClass iot_step_wifi_qr;
 extern const IotStepClass iot_step_join;
 extern const IotStepClass iot_step_language;
 extern const IotStepClass iot_step_password_choose;
+extern const IotStepClass iot_step_password_apply;
 extern const IotStepClass iot_step_password_handover;
 extern const IotStepClass iot_step_guideline_card;
 extern const IotStepClass iot_step_staff_assess;

@@ -12,12 +12,11 @@ const IotStepClass *const iot_wizard_main[] = {
   &iot_step_wifi_qr,
   &iot_step_join,
   &iot_step_language,
-  /* The password wizard, opened from a device's details. The step that
-   * applies the password through the device's driver and verifies it (the
-   * old default refused, the new one accepted) goes between these two: it
-   * returns WAIT while the device answers, sets IotPasswordSetup.applied,
-   * and NEXT leads on to the hand-over. */
+  /* The password wizard, opened from a device's details: choose it, set
+   * it on the device and verify it (WAIT while the device answers; only a
+   * verified result sets IotPasswordSetup.applied), hand it over. */
   &iot_step_password_choose,
+  &iot_step_password_apply,
   &iot_step_password_handover,
   /* The guideline card, opened from a device's details. */
   &iot_step_guideline_card,

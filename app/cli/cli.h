@@ -21,3 +21,4 @@ int iot_cli_qr (IotConfig *config, int argc, char **argv);
 int iot_cli_check (IotConfig *config, int argc, char **argv);
 int iot_cli_qr_print (IotConfig *config, const char *prog, const char *text, gboolean ascii);
 int iot_cli_network (IotConfig *config, int argc, char **argv);
+int iot_cli_set_password (IotConfig *config, int argc, char **argv);

@@ -460,7 +460,7 @@ answered_only (const IotCheckResult *r, const IotAnswer *answers)
 }
 
 void
-iot_check_runner_apply_answers (IotCheckRunner *r, const IotAnswer *answers)
+iot_check_runner_apply_answers (IotCheckRunner *r, const IotAnswer *answers, GPtrArray *extra)
 {
   g_return_if_fail (r != NULL && r->task == NULL && answers != NULL);
   g_autoptr (GPtrArray) all = g_ptr_array_new ();
@@ -468,6 +468,9 @@ iot_check_runner_apply_answers (IotCheckRunner *r, const IotAnswer *answers)
   for (guint i = 0; i < r->results->len; i++)
     if (!answered_only (r->results->pdata[i], answers))
       g_ptr_array_add (all, r->results->pdata[i]);
+  for (guint i = 0; extra && i < extra->len; i++)
+    if (!answered_only (extra->pdata[i], answers))
+      g_ptr_array_add (all, extra->pdata[i]);
   for (guint i = 0; i < IOT_N_GUIDELINES; i++)
     {
       if (answers[i] == IOT_ANSWER_NONE)

@@ -129,12 +129,14 @@ typedef struct
 IotCheckStatus iot_answer_to_status (IotAnswer answer);
 /* The evidence of an answer, translated: "Answered by the person: yes." */
 const char *iot_answer_to_evidence (IotAnswer answer);
-/* After a successful run: folds @answers (IOT_N_GUIDELINES of them) into
- * the per-guideline results. An answered guideline drops its MANUAL
- * results and gets the answer as a result of its own ("answer-gN");
- * results that were observed stay and still count. Idempotent: call it
- * again whenever an answer changes. */
-void iot_check_runner_apply_answers (IotCheckRunner *runner, const IotAnswer *answers);
+/* After a successful run: folds @answers (IOT_N_GUIDELINES of them) and
+ * @extra (nullable; IotCheckResult* observed elsewhere, e.g. by a wizard,
+ * not consumed) into the per-guideline results. An answered guideline
+ * drops its MANUAL results and gets the answer as a result of its own
+ * ("answer-gN"); results that were observed stay and still count.
+ * Idempotent: call it again whenever an answer changes. */
+void iot_check_runner_apply_answers (IotCheckRunner *runner, const IotAnswer *answers,
+                                     GPtrArray *extra);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotCheckResult, iot_check_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotCheckRunner, iot_check_runner_free)

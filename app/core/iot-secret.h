@@ -10,9 +10,10 @@
 
 #include <glib.h>
 
-/* Longest secret in bytes (not counting the NUL); a device password or a
- * WPA key is far shorter. */
-#define IOT_SECRET_MAX 255
+/* Longest secret in bytes (not counting the NUL): a device password or a
+ * WPA key is far shorter, but a bearer token (a JWT, e.g. the Homebridge
+ * web page's, about 300 bytes) is a secret too. It fits one page. */
+#define IOT_SECRET_MAX 1023
 
 typedef struct _IotSecret IotSecret;
 

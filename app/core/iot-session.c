@@ -41,6 +41,8 @@ iot_session_free (IotSession *s)
   if (s == NULL)
     return;
   iot_password_setup_free (s->password);
+  g_clear_pointer (&s->observed, g_hash_table_unref);
+  g_clear_pointer (&s->http, iot_http_free);
   iot_hotspots_free (s->hotspots);
   iot_network_free (s->network);
   iot_profiles_free (s->profiles);
@@ -80,4 +82,39 @@ iot_session_get_check_notes (IotSession *s, const char *device_id, gboolean crea
       g_hash_table_insert (s->check_notes, g_strdup (device_id), n);
     }
   return n;
+}
+
+IotHttp *
+iot_session_get_http (IotSession *s)
+{
+  if (s->http == NULL)
+    s->http = iot_http_new ();
+  return s->http;
+}
+
+void
+iot_session_add_result (IotSession *s, const char *device_id, IotCheckResult *result)
+{
+  g_return_if_fail (device_id != NULL && result != NULL);
+  if (s->observed == NULL)
+    s->observed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *list = g_hash_table_lookup (s->observed, device_id);
+  if (list == NULL)
+    {
+      list = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_check_result_free);
+      g_hash_table_insert (s->observed, g_strdup (device_id), list);
+    }
+  for (guint i = 0; i < list->len; i++)
+    if (g_strcmp0 (((IotCheckResult *) list->pdata[i])->check_id, result->check_id) == 0)
+      {
+        g_ptr_array_remove_index (list, i);
+        break;
+      }
+  g_ptr_array_add (list, result);
+}
+
+GPtrArray *
+iot_session_get_results (IotSession *s, const char *device_id)
+{
+  return s->observed != NULL && device_id != NULL ? g_hash_table_lookup (s->observed, device_id) : NULL;
 }

@@ -7,6 +7,7 @@
 
 #include "iot-check.h"
 #include "iot-config.h"
+#include "iot-http.h"
 #include "iot-discovery.h"
 #include "iot-inventory.h"
 #include "iot-hotspot.h"
@@ -28,6 +29,11 @@ typedef struct
   char *hotspot_id;  /* the setup hotspot the person picked (its access point's id) */
   IotPasswordSetup *password; /* the password wizard's state; NULL outside it */
   GHashTable *check_notes; /* device id → IotCheckNotes*: answers and last worst result */
+  IotHttp *http;              /* for the drivers; made when first needed */
+  /* What the wizards observed per device (device id → GPtrArray of
+   * IotCheckResult*), e.g. a verified password: the guideline card and the
+   * report show these next to the checks' own results. */
+  GHashTable *observed;
 } IotSession;
 
 IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks,
@@ -38,5 +44,11 @@ IotDevice *iot_session_get_selected (IotSession *session);
 /* The check notes of @device_id; with @create, made (empty) when missing. */
 IotCheckNotes *iot_session_get_check_notes (IotSession *session, const char *device_id,
                                             gboolean create);
+IotHttp *iot_session_get_http (IotSession *session);
+/* Records @result (transfer full) for @device_id; it replaces an earlier
+ * result of the same check. */
+void iot_session_add_result (IotSession *session, const char *device_id, IotCheckResult *result);
+/* Returns: (nullable) (transfer none): IotCheckResult* of @device_id. */
+GPtrArray *iot_session_get_results (IotSession *session, const char *device_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotSession, iot_session_free)

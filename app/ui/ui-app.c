@@ -384,6 +384,7 @@ kiosk_reset (App *app)
   iot_session_select (app->session, NULL);
   /* The customer's answers on guideline cards, and the badges, go too. */
   g_hash_table_remove_all (app->session->check_notes);
+  g_clear_pointer (&app->session->observed, g_hash_table_unref);
   /* A fresh wizard: no step keeps what the last customer saw. */
   iot_wizard_free (app->wizard);
   app->wizard = iot_wizard_new (app->steps, app->session);

@@ -246,6 +246,10 @@ class Device:
                     raise RpcError(-103, "Invalid argument 'ha1'")
                 self.ha1 = ha1
                 self.save_state()
+                if self.a.vanish_after_setauth:
+                    # Answers this call, then nothing more (tests: a device
+                    # that vanishes between setting and verifying).
+                    self.vanished = True
                 return None, "ha1 set"
             if m == "shelly.checkforupdate":
                 if self.a.update == "offline":
@@ -311,7 +315,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
         self.close_connection = True
 
+    def vanished(self):
+        if getattr(self.server.device, "vanished", False):
+            self.close_connection = True
+            return True
+        return False
+
     def do_GET(self):
+        if self.vanished():
+            return
         u = urllib.parse.urlsplit(self.path)
         if u.path == "/shelly":
             dev = self.server.device
@@ -329,6 +341,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(404, {"code": 404, "message": "Not Found"})
 
     def do_POST(self):
+        if self.vanished():
+            return
         u = urllib.parse.urlsplit(self.path)
         try:
             n = int(self.headers.get("Content-Length", "0"))
@@ -455,6 +469,8 @@ def main():
     ap.add_argument("--new-version", default="1.5.0")
     ap.add_argument("--new-fw-id", default="20250120-082430/1.5.0-gc52b3a4")
     ap.add_argument("--reboot-seconds", type=float, default=3.0)
+    ap.add_argument("--vanish-after-setauth", action="store_true",
+                    help="answer Shelly.SetAuth, then close every connection unanswered")
     ap.add_argument("--log", help="JSON lines, one per request")
     ap.add_argument("--state-file")
     ap.add_argument("--mdns-dir", help="the avahi-daemon services directory to keep in step")

@@ -11,7 +11,7 @@
 
 G_DEFINE_QUARK (iot-driver-error-quark, iot_driver_error)
 
-static const IotDriver *const drivers[] = { &iot_driver_shelly_gen2 };
+static const IotDriver *const drivers[] = { &iot_driver_shelly_gen2, &iot_driver_homebridge_ui };
 
 const IotDriver *
 iot_driver_lookup (const char *name)

@@ -56,6 +56,9 @@ typedef struct
 {
   char *current;   /* the installed version */
   char *available; /* the newer stable version, or NULL when none */
+  /* The device could not find out (e.g. it is offline): never read this
+   * as "up to date". */
+  gboolean unknown;
 } IotDriverUpdate;
 
 typedef struct
@@ -93,6 +96,10 @@ typedef struct
 typedef struct
 {
   const char *name; /* the profiles' `driver` value */
+  /* The port the driver's API listens on when it is not the announced
+   * service's (Homebridge: the bridge announces HAP, the web page is on
+   * 8581); 0: the service's port. */
+  guint16 port;
   void (*identify) (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback,
                     gpointer user_data); /* → iot_driver_info_finish */
   /* Sets @password as the device's password; on success dev->credential
@@ -143,6 +150,7 @@ gboolean iot_driver_refuse_redirect (const IotDriverDevice *dev, const IotHttpRe
 
 /* The drivers. */
 extern const IotDriver iot_driver_shelly_gen2;
+extern const IotDriver iot_driver_homebridge_ui;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotDriverDevice, iot_driver_device_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotDriverInfo, iot_driver_info_free)

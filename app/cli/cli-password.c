@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * `iotsetup set-password DEVICE [--generate | --from-stdin]`: the password
+ * wizard without a screen, for helpers who script a batch. A typed password
+ * comes only from standard input (never argv or the environment) and is
+ * checked by the same rules as in the wizard. A generated one is shown only
+ * on the controlling terminal (/dev/tty), with its QR code, never on a
+ * redirected stdout or stderr; without a terminal, generating is refused.
+ * The result (text, or JSON with --json) never holds the password.
+ *
+ * Exit codes: 0 set and verified; 1 no such device; 2 an error (bad
+ * arguments, no terminal, no driver); 4 not verified (refused, gone,
+ * failed); 5 the typed password was refused by the rules.
+ */
+#include "config.h"
+
+#include "cli.h"
+
+#include "app/core/iot-password-apply.h"
+#include "app/core/iot-password.h"
+#include "app/core/iot-qr.h"
+#include "app/core/iot-sanitize.h"
+#include "app/core/iot-session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <string.h>
+#include <unistd.h>
+
+#define IOT_EXIT_PASSWORD_REFUSED 5
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean timed_out;
+  IotApplyReport *report;
+  GError *error;
+} Wait;
+
+static void
+complete_cb (IotDiscovery *discovery, gpointer data)
+{
+  g_main_loop_quit (((Wait *) data)->loop);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  Wait *w = data;
+  w->timed_out = TRUE;
+  g_main_loop_quit (w->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+applied_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Wait *w = data;
+  w->report = iot_password_apply_run_finish (NULL, res, &w->error);
+  g_main_loop_quit (w->loop);
+}
+
+/* Reads standard input into a secret (one line; the newline is dropped).
+ * NULL when it is longer than a secret holds. */
+static IotSecret *
+read_stdin_secret (void)
+{
+  IotSecret *secret = iot_secret_new ();
+  char c;
+  for (;;)
+    {
+      ssize_t n = read (STDIN_FILENO, &c, 1);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0 || c == '\n')
+        break;
+      if (!iot_secret_append (secret, &c, 1))
+        {
+          c = 0;
+          iot_secret_free (secret);
+          return NULL;
+        }
+    }
+  c = 0;
+  if (iot_secret_len (secret) > 0 && iot_secret_get (secret)[iot_secret_len (secret) - 1] == '\r')
+    iot_secret_backspace (secret);
+  return secret;
+}
+
+static void
+tty_write (int fd, const char *text)
+{
+  gsize len = strlen (text);
+  while (len > 0)
+    {
+      ssize_t n = write (fd, text, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return;
+      text += n;
+      len -= (gsize) n;
+    }
+}
+
+/* The generated password and its QR code, on the terminal only. */
+static void
+show_on_tty (int fd, const IotSecret *secret)
+{
+  tty_write (fd, _("The new password (shown only here, on this terminal):"));
+  tty_write (fd, "\n\n    ");
+  tty_write (fd, iot_secret_get (secret));
+  tty_write (fd, "\n\n");
+  g_autoptr (IotQr) qr = iot_qr_new (iot_secret_get (secret), 0, NULL);
+  if (qr == NULL)
+    return;
+  g_autoptr (GPtrArray) lines = iot_qr_render_halfblocks (qr, IOT_QR_QUIET_ZONE);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      tty_write (fd, lines->pdata[i]);
+      tty_write (fd, "\n");
+    }
+}
+
+static void
+print_result (const char *device_id, const IotProfile *profile, const IotApplyReport *r, gboolean json,
+              gboolean generated)
+{
+  if (!json)
+    {
+      g_print (_("Guideline 1: %s"), iot_check_status_to_label (r->result->status));
+      g_print ("\n");
+      g_print ("%s\n%s\n", r->what, r->state);
+      return;
+    }
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "schema");
+  json_builder_add_string_value (b, "iotsetup.set-password/1");
+  json_builder_set_member_name (b, "device");
+  json_builder_add_string_value (b, device_id);
+  json_builder_set_member_name (b, "profile");
+  json_builder_add_string_value (b, profile != NULL ? profile->id : NULL);
+  json_builder_set_member_name (b, "generated");
+  json_builder_add_boolean_value (b, generated);
+  json_builder_set_member_name (b, "outcome");
+  json_builder_add_string_value (b, iot_apply_outcome_to_json (r->outcome));
+  json_builder_set_member_name (b, "guideline");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, iot_check_status_to_json (r->result->status));
+  json_builder_set_member_name (b, "evidence");
+  json_builder_add_string_value (b, r->result->evidence);
+  json_builder_set_member_name (b, "state");
+  json_builder_add_string_value (b, r->state);
+  json_builder_set_member_name (b, "set_ms");
+  json_builder_add_int_value (b, r->set_ms);
+  json_builder_set_member_name (b, "verify_ms");
+  json_builder_add_int_value (b, r->verify_ms);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  g_autofree char *text = json_to_string (root, TRUE);
+  g_print ("%s\n", text);
+}
+
+/* Checks or generates the password for the device DEVICE names, applies
+ * and verifies it. Returns the exit code. */
+static int
+apply_to_device (IotSession *session, IotProfiles *profiles, const char *what, const IotSecret *typed,
+                 int tty, gboolean json, Wait *wait)
+{
+  int code = IOT_EXIT_ERROR;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotSecret) generated = NULL;
+  const IotSecret *secret = typed;
+  IotDevice *device = iot_registry_lookup (session->registry, what);
+  if (device == NULL)
+    {
+      g_autofree char *clean = iot_sanitize_text (what, -1, 0);
+      g_printerr (_("iotsetup: no device “%s” was found. Run “iotsetup scan” to list them.\n"), clean);
+      return IOT_EXIT_NONE_FOUND;
+    }
+  g_autoptr (IotProfileMatch) match = iot_profile_match_device (profiles, device);
+  const IotProfile *profile = match != NULL ? match->profile : NULL;
+  IotPasswordRules rules;
+  iot_password_rules_init (&rules, profile);
+  if (secret != NULL)
+    {
+      g_autoptr (IotPasswordCheck) check = iot_password_check_new (&rules);
+      g_autofree char *path = iot_credentials_default_path ();
+      g_autoptr (GPtrArray) creds = iot_credentials_load (path, NULL);
+      iot_password_check_add_defaults (check, creds);
+      iot_password_check_add_device (check, device, profile);
+      IotPasswordProblem problems = iot_password_check_run (check, secret, NULL);
+      if (problems != IOT_PASSWORD_OK)
+        {
+          g_autoptr (GPtrArray) reasons = iot_password_problem_reasons (problems, &rules);
+          g_printerr ("%s\n", _("iotsetup set-password: the password was refused:"));
+          for (guint i = 0; i < reasons->len; i++)
+            g_printerr ("  - %s\n", (const char *) reasons->pdata[i]);
+          return IOT_EXIT_PASSWORD_REFUSED;
+        }
+    }
+  else
+    {
+      generated = iot_password_generate (&rules, NULL, &error);
+      secret = generated;
+      if (secret == NULL)
+        {
+          g_printerr ("iotsetup: %s\n", error->message);
+          return code;
+        }
+    }
+  g_autoptr (IotPasswordApply) apply = iot_password_apply_new (iot_session_get_http (session), device, profile, &error);
+  if (apply == NULL)
+    {
+      g_printerr ("iotsetup set-password: %s. %s\n", error->message,
+                  _("Use the interactive assistant for its guided steps."));
+      return code;
+    }
+  iot_password_apply_run_async (apply, secret, NULL, NULL, NULL, applied_cb, wait);
+  g_main_loop_run (wait->loop);
+  if (wait->report == NULL)
+    {
+      g_printerr ("iotsetup: %s\n", wait->error->message);
+      g_clear_error (&wait->error);
+      return code;
+    }
+  /* The person needs the password whatever happened: it may be set. */
+  if (tty >= 0 && wait->report->outcome != IOT_APPLY_NOT_SET)
+    show_on_tty (tty, secret);
+  print_result (device->id, profile, wait->report, json, generated != NULL);
+  code = wait->report->outcome == IOT_APPLY_VERIFIED ? IOT_EXIT_OK : IOT_EXIT_CHECK_FAIL;
+  g_clear_pointer (&wait->report, iot_apply_report_free);
+  return code;
+}
+
+/**
+ * iot_cli_set_password:
+ * @config: (transfer full)
+ */
+int
+iot_cli_set_password (IotConfig *config, int argc, char **argv)
+{
+  double timeout = config->scan_timeout;
+  gboolean json = FALSE, generate = FALSE, from_stdin = FALSE;
+  const GOptionEntry entries[] = {
+    { "generate", 'g', 0, G_OPTION_ARG_NONE, &generate,
+      N_ ("Make a strong password and show it on this terminal only"), NULL },
+    { "from-stdin", 's', 0, G_OPTION_ARG_NONE, &from_stdin,
+      N_ ("Read the password from standard input (one line)"), NULL },
+    { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout,
+      N_ ("Give up the scan after SECONDS (default from the configuration)"), N_ ("SECONDS") },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON (schema iotsetup.set-password/1)"), NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("DEVICE"));
+  g_set_prgname ("iotsetup set-password");
+  g_option_context_set_summary (
+      ctx, _("Set a new password on a device and verify it: the old one must be refused and the "
+             "new one accepted. The password is never taken from the command line."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 2 || generate == from_stdin
+      || !(timeout > 0 && timeout <= 3600))
+    {
+      g_printerr ("iotsetup set-password: %s\n", error ? error->message : _("invalid arguments; see --help"));
+      iot_config_free (config);
+      return IOT_EXIT_ERROR;
+    }
+
+  /* The terminal first: without one, a generated password has nowhere to go. */
+  int tty = -1;
+  g_autoptr (IotSecret) secret = NULL;
+  if (generate)
+    {
+      tty = open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+      if (tty < 0)
+        {
+          g_printerr ("iotsetup set-password: %s\n",
+                      _("there is no terminal to show a generated password on, and it is never "
+                        "written to standard output or a file. Run it in a terminal, or use "
+                        "--from-stdin."));
+          iot_config_free (config);
+          return IOT_EXIT_ERROR;
+        }
+    }
+  else
+    {
+      secret = read_stdin_secret ();
+      if (secret == NULL || iot_secret_is_empty (secret))
+        {
+          g_printerr ("iotsetup set-password: %s\n", _("no password on standard input, or it is too long"));
+          iot_config_free (config);
+          return IOT_EXIT_ERROR;
+        }
+    }
+
+  const char *what = argv[1];
+  g_autofree char *profiles_dir = iot_profiles_default_dir ();
+  g_autoptr (IotProfiles) profiles = iot_profiles_load_dir (profiles_dir, &error);
+  if (profiles == NULL)
+    {
+      g_printerr ("iotsetup: %s\n", error->message);
+      if (tty >= 0)
+        close (tty);
+      iot_config_free (config);
+      return IOT_EXIT_ERROR;
+    }
+  Wait wait = { g_main_loop_new (NULL, FALSE) };
+  const IotDiscoveryCallbacks callbacks = { .scan_complete = complete_cb };
+  g_autoptr (IotSession) session = iot_session_new (config, &callbacks, &wait);
+  int code = IOT_EXIT_ERROR;
+  iot_discovery_start (session->discovery);
+  IotDiscoveryState state = iot_discovery_get_state (session->discovery);
+  if (state == IOT_DISCOVERY_NO_DAEMON || state == IOT_DISCOVERY_FAILED)
+    {
+      g_printerr ("iotsetup: %s\n", iot_discovery_get_error (session->discovery));
+      goto out;
+    }
+  guint timer = g_timeout_add ((guint) (timeout * 1000), timeout_cb, &wait);
+  g_main_loop_run (wait.loop);
+  if (!wait.timed_out)
+    g_source_remove (timer);
+  code = apply_to_device (session, profiles, what, secret, tty, json, &wait);
+
+out:
+  if (tty >= 0)
+    close (tty);
+  g_main_loop_unref (wait.loop);
+  return code;
+}
