@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * Step: a device's guideline card. The 13 guidelines, each with its result
  * (as a word in colour, never colour alone), short title and ETSI clause,
- * and the evidence of the selected one. The checks (facts and HTTP probes of
+ * and the evidence of the selected one. The checks (iot_checks_all () of
  * this device) start when the card opens and run on the loop; leaving the
  * card cancels them. Guidelines only the person can confirm (MANUAL) are
  * answered here with y / n / d; the answers live in the session's check
@@ -13,8 +13,6 @@
 #include "steps.h"
 
 #include "app/core/iot-check.h"
-#include "app/core/iot-checks-facts.h"
-#include "app/core/iot-checks-http.h"
 #include "app/core/iot-session.h"
 #include "app/core/iot-width.h"
 #include "app/ui/ui-keys.h"
@@ -30,7 +28,6 @@ typedef struct
 {
   Card *card; /* NULL once the card has been left */
   IotCheckRunner *runner;
-  GPtrArray *checks; /* const IotCheck*, the list the runner walks */
   IotGuidelines *guidelines;
   IotProfileMatch *match;
 } Run;
@@ -52,7 +49,6 @@ static void
 run_free (Run *run)
 {
   iot_check_runner_free (run->runner);
-  g_ptr_array_unref (run->checks);
   iot_guidelines_free (run->guidelines);
   iot_profile_match_free (run->match);
   g_free (run);
@@ -124,17 +120,10 @@ card_enter (IotWizard *w)
   run->card = c;
   run->guidelines = guidelines;
   run->match = iot_profile_match_device (session->profiles, dev);
-  run->checks = g_ptr_array_new ();
-  guint n_facts, n_http;
-  const IotCheck *const *facts = iot_checks_facts (&n_facts);
-  const IotCheck *const *http = iot_checks_http (&n_http);
-  for (guint i = 0; i < n_facts; i++)
-    g_ptr_array_add (run->checks, (gpointer) facts[i]);
-  for (guint i = 0; i < n_http; i++)
-    g_ptr_array_add (run->checks, (gpointer) http[i]);
+  guint n_checks;
+  const IotCheck *const *checks = iot_checks_all (&n_checks);
   IotCheckContext ctx = { .device = dev, .profile = run->match->profile, .guidelines = guidelines };
-  run->runner = iot_check_runner_new ((const IotCheck *const *) run->checks->pdata,
-                                      run->checks->len, &ctx);
+  run->runner = iot_check_runner_new (checks, n_checks, &ctx);
   c->run = run;
   c->cancellable = g_cancellable_new ();
   iot_check_runner_run_async (run->runner, c->cancellable, run_done_cb, run);

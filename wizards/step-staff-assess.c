@@ -8,7 +8,6 @@
 
 #include "steps.h"
 
-#include "app/core/iot-checks-facts.h"
 #include "app/core/iot-kiosk.h"
 #include "app/core/iot-receipt.h"
 #include "app/core/iot-report.h"
@@ -72,7 +71,7 @@ assess_enter (IotWizard *w)
     .device = dev, .profile = a->match->profile, .guidelines = a->guidelines, .now = a->now
   };
   guint n;
-  const IotCheck *const *checks = iot_checks_facts (&n);
+  const IotCheck *const *checks = iot_checks_all (&n);
   a->runner = iot_check_runner_new (checks, n, &ctx);
   iot_check_runner_run_async (a->runner, a->cancel, run_done_cb, a);
   return a;

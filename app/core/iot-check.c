@@ -5,6 +5,9 @@
 
 #include "iot-check.h"
 
+#include "iot-checks-facts.h"
+#include "iot-checks-http.h"
+#include "iot-checks-probe.h"
 #include "iot-sanitize.h"
 
 #include <glib/gi18n.h>
@@ -485,4 +488,31 @@ iot_check_runner_apply_answers (IotCheckRunner *r, const IotAnswer *answers, GPt
     }
   iot_guideline_results_clear (r->by_guideline);
   iot_check_aggregate (all, r->ctx.guidelines, r->by_guideline);
+}
+
+static void
+append_checks (const IotCheck **all, guint *n, guint max, const IotCheck *const *more, guint n_more)
+{
+  g_assert (*n + n_more <= max);
+  for (guint i = 0; i < n_more; i++)
+    all[(*n)++] = more[i];
+}
+
+const IotCheck *const *
+iot_checks_all (guint *n_checks)
+{
+  static const IotCheck *all[64];
+  static guint n;
+  if (n == 0)
+    {
+      guint k;
+      const IotCheck *const *facts = iot_checks_facts (&k);
+      append_checks (all, &n, G_N_ELEMENTS (all), facts, k);
+      const IotCheck *const *probes = iot_checks_probe (&k);
+      append_checks (all, &n, G_N_ELEMENTS (all), probes, k);
+      const IotCheck *const *http = iot_checks_http (&k);
+      append_checks (all, &n, G_N_ELEMENTS (all), http, k);
+    }
+  *n_checks = n;
+  return all;
 }

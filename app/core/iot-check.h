@@ -94,6 +94,11 @@ void iot_check_aggregate (GPtrArray *results, const IotGuidelines *guidelines,
 void iot_guideline_results_clear (IotGuidelineResult results[IOT_N_GUIDELINES]);
 char *iot_check_dup_question (const IotGuideline *guideline);
 
+/* Every check, in the order they run: the profile's facts, then the probes
+ * of the device's services (MQTT, SSH, risky ports), then its web
+ * interface. Each decides itself whether it applies. A static list. */
+const IotCheck *const *iot_checks_all (guint *n_checks);
+
 typedef struct _IotCheckRunner IotCheckRunner;
 
 IotCheckRunner *iot_check_runner_new (const IotCheck *const *checks, guint n_checks,

@@ -17,7 +17,6 @@
 
 #include "ui-app.h"
 
-#include "app/core/iot-checks-facts.h"
 #include "app/core/iot-kiosk.h"
 #include "app/core/iot-language.h"
 #include "app/core/iot-receipt.h"
@@ -668,7 +667,7 @@ finish_next (Finish *f)
         .device = dev, .profile = f->match->profile, .guidelines = f->guidelines, .now = f->now
       };
       guint n;
-      const IotCheck *const *checks = iot_checks_facts (&n);
+      const IotCheck *const *checks = iot_checks_all (&n);
       f->runner = iot_check_runner_new (checks, n, &ctx);
       iot_check_runner_run_async (f->runner, f->cancel, finish_ran_cb, f);
       return;
