@@ -81,6 +81,10 @@ build_lines (const IotDevice *dev)
     add_line (lines, _("Settings page: %s (press %s for a QR code)"), url,
               ui_keys_label (IOT_ACTION_QR_CODE));
   add_line (lines, "%s", "");
+  /* Translators: %s is the key (Enter) */
+  add_line (lines, _("Press %s to set up this device: password, updates, personal data."),
+            ui_keys_label (IOT_ACTION_OPEN));
+  add_line (lines, "%s", "");
 
   g_autoptr (GPtrArray) addrs = iot_device_dup_addresses (dev);
   add_line (lines, "%s", _("Addresses:"));
@@ -179,6 +183,19 @@ detail_action (IotWizard *w, gpointer data, IotAction action)
     case IOT_ACTION_PASSWORD:
       iot_wizard_set_next (w, "password-choose");
       return IOT_STEP_NEXT;
+    case IOT_ACTION_OPEN:
+      {
+        /* Set up this device: password → updates → personal data → summary.
+         * Devices without a password of their own start with updates. */
+        IotSession *session = iot_wizard_get_context (w);
+        IotDevice *dev = iot_session_get_selected (session);
+        if (dev == NULL)
+          return IOT_STEP_STAY;
+        g_autoptr (IotSetupTarget) t = iot_setup_target_new (dev, session->profiles);
+        session->full_setup = TRUE;
+        iot_wizard_set_next (w, t->profile && !t->profile->has_password ? "update" : "password-choose");
+        return IOT_STEP_NEXT;
+      }
     case IOT_ACTION_BACK:
       return IOT_STEP_BACK;
     case IOT_ACTION_QUIT:
@@ -191,8 +208,8 @@ detail_action (IotWizard *w, gpointer data, IotAction action)
 }
 
 static const IotAction detail_bar[] = {
-  IOT_ACTION_HELP, IOT_ACTION_QR_CODE, IOT_ACTION_PASSWORD, IOT_ACTION_BACK, IOT_ACTION_QUIT,
-  IOT_ACTION_NONE,
+  IOT_ACTION_HELP, IOT_ACTION_OPEN, IOT_ACTION_QR_CODE, IOT_ACTION_PASSWORD, IOT_ACTION_BACK,
+  IOT_ACTION_QUIT, IOT_ACTION_NONE,
 };
 
 const IotStepClass iot_step_device_detail = {

@@ -112,7 +112,12 @@ draw_row (IotUi *ui, int row, int index, gboolean selected, gpointer data)
   UiStyle style = selected ? UI_STYLE_SELECTED : reachable ? UI_STYLE_NORMAL : UI_STYLE_DIM;
   int x = 0;
 
-  if (dev->is_new)
+  const IotSetupRecord *rec = iot_session_lookup_record (rc->session, dev->id);
+  if (rec != NULL && rec->done)
+    /* Set up with the wizard in this session: a tick, ahead of "new". */
+    ui_text (ui, row, x + 1, rc->cols.badge - 2, selected ? style : UI_STYLE_BADGE,
+             ui_utf8 (ui) ? "\u2713" : "*");
+  else if (dev->is_new)
     /* Translators: badge for a device this computer has never seen before; keep it short. */
     ui_text (ui, row, x + 1, rc->cols.badge - 2, selected ? style : UI_STYLE_BADGE, _("NEW"));
   x += rc->cols.badge;

@@ -13,6 +13,9 @@ extern const IotStepClass iot_step_join;
 extern const IotStepClass iot_step_language;
 extern const IotStepClass iot_step_password_choose;
 extern const IotStepClass iot_step_password_handover;
+extern const IotStepClass iot_step_update;
+extern const IotStepClass iot_step_personal_data;
+extern const IotStepClass iot_step_summary;
 
 /* The interactive assistant: the live device list, then a device, and its
  * settings page as a QR code; the language picker, opened from the list. */

@@ -19,5 +19,10 @@ const IotStepClass *const iot_wizard_main[] = {
    * and NEXT leads on to the hand-over. */
   &iot_step_password_choose,
   &iot_step_password_handover,
+  /* The rest of a device's setup wizard, after the password: updates,
+   * personal data, and the summary (Enter on the device's details). */
+  &iot_step_update,
+  &iot_step_personal_data,
+  &iot_step_summary,
   NULL,
 };

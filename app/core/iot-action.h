@@ -21,6 +21,9 @@
   X (WIFI_QR, "wifi-qr", N_ ("Wi-Fi QR code"))                                            \
   X (RETURN, "return", N_ ("Back to my network"))                                         \
   X (PASSWORD, "password", N_ ("Set password"))                                           \
+  X (NEXT_STEP, "next-step", N_ ("Next step"))                                            \
+  X (ERASE, "erase", N_ ("Delete data now"))                                              \
+  X (SAVE, "save", N_ ("Save report"))                                                    \
   X (REVEAL, "reveal", N_ ("Show or hide"))                                               \
   X (BACK, "back", N_ ("Back"))                                                           \
   X (LANGUAGE, "language", N_ ("Language"))                                               \

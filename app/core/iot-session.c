@@ -31,6 +31,7 @@ iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks, gpoi
   if (s->profiles == NULL)
     g_debug ("Device profiles: %s", error->message);
   s->hotspots = iot_hotspots_new (s->network, s->profiles);
+  s->records = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) iot_setup_record_free);
   return s;
 }
 
@@ -40,6 +41,8 @@ iot_session_free (IotSession *s)
   if (s == NULL)
     return;
   iot_password_setup_free (s->password);
+  iot_secret_free (s->credential);
+  g_hash_table_unref (s->records);
   iot_hotspots_free (s->hotspots);
   iot_network_free (s->network);
   iot_profiles_free (s->profiles);
@@ -55,6 +58,8 @@ iot_session_free (IotSession *s)
 void
 iot_session_select (IotSession *s, const char *device_id)
 {
+  if (g_strcmp0 (s->selected_id, device_id) != 0)
+    g_clear_pointer (&s->credential, iot_secret_free);
   g_free (s->selected_id);
   s->selected_id = g_strdup (device_id);
 }
@@ -64,4 +69,22 @@ IotDevice *
 iot_session_get_selected (IotSession *s)
 {
   return s->selected_id ? iot_registry_get_device (s->registry, s->selected_id) : NULL;
+}
+
+IotSetupRecord *
+iot_session_get_record (IotSession *s, const char *device_id)
+{
+  IotSetupRecord *r = g_hash_table_lookup (s->records, device_id);
+  if (r == NULL)
+    {
+      r = iot_setup_record_new (device_id);
+      g_hash_table_insert (s->records, r->device_id, r);
+    }
+  return r;
+}
+
+const IotSetupRecord *
+iot_session_lookup_record (IotSession *s, const char *device_id)
+{
+  return device_id ? g_hash_table_lookup (s->records, device_id) : NULL;
 }

@@ -13,6 +13,7 @@
 #include "iot-password.h"
 #include "iot-profile.h"
 #include "iot-registry.h"
+#include "iot-setup-record.h"
 
 typedef struct
 {
@@ -26,6 +27,14 @@ typedef struct
   char *selected_id; /* the device the person picked */
   char *hotspot_id;  /* the setup hotspot the person picked (its access point's id) */
   IotPasswordSetup *password; /* the password wizard's state; NULL outside it */
+  /* The setup wizard (password → updates → personal data → summary) of the
+   * selected device is running: each step leads on to the next. */
+  gboolean full_setup;
+  /* The selected device's password once the password wizard set and
+   * verified it, for the later steps' driver calls; wiped when the person
+   * leaves the device. NULL: the device has none we know. */
+  IotSecret *credential;
+  GHashTable *records; /* device id → IotSetupRecord*: what the wizard did */
 } IotSession;
 
 IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks,
@@ -33,5 +42,9 @@ IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *cal
 void iot_session_free (IotSession *session);
 void iot_session_select (IotSession *session, const char *device_id);
 IotDevice *iot_session_get_selected (IotSession *session);
+/* The record of @device_id, made on first use. */
+IotSetupRecord *iot_session_get_record (IotSession *session, const char *device_id);
+/* The record of @device_id, or NULL when the wizard has not run for it. */
+const IotSetupRecord *iot_session_lookup_record (IotSession *session, const char *device_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotSession, iot_session_free)

@@ -40,6 +40,11 @@ static const Binding bindings[] = {
   /* "h" for home: leaves a device's hotspot for the network this computer was on. */
   { 'h', FALSE, "h", IOT_ACTION_RETURN },
   { 'p', FALSE, "p", IOT_ACTION_PASSWORD },
+  /* The setup wizard: n for the next step (or "no"), x to delete data,
+   * s to save the report. */
+  { 'n', FALSE, "n", IOT_ACTION_NEXT_STEP },
+  { 'x', FALSE, "x", IOT_ACTION_ERASE },
+  { 's', FALSE, "s", IOT_ACTION_SAVE },
   /* A function key, so it works while a password is being typed. */
   { KEY_F (3), TRUE, "F3", IOT_ACTION_REVEAL },
   { '\t', FALSE, N_ ("Tab"), IOT_ACTION_REVEAL },
