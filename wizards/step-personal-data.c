@@ -130,14 +130,24 @@ data_enter (IotWizard *w)
   d->wizard = w;
   d->session = iot_wizard_get_context (w);
   d->typed = g_string_new (NULL);
+  return d;
+}
+
+/* The device, once discovery has it: after an update it is away for a
+ * moment, and the step waits for it rather than giving up. */
+static gboolean
+ensure_target (Data *d)
+{
+  if (d->target != NULL)
+    return TRUE;
   IotDevice *dev = iot_session_get_selected (d->session);
   if (dev == NULL)
-    return d;
+    return FALSE;
   d->target = iot_setup_target_new (dev, d->session->profiles);
   d->driver = d->target->profile ? iot_driver_lookup (d->target->profile->driver) : NULL;
   if (d->driver && d->driver->factory_reset == NULL)
     d->driver = NULL;
-  return d;
+  return TRUE;
 }
 
 static void
@@ -216,7 +226,7 @@ static IotStepResult
 data_action (IotWizard *w, gpointer data, IotAction action)
 {
   Data *d = data;
-  if (d->target == NULL)
+  if (!ensure_target (d))
     return action == IOT_ACTION_QUIT ? IOT_STEP_QUIT : action == IOT_ACTION_BACK ? IOT_STEP_BACK : IOT_STEP_STAY;
   switch (action)
     {
@@ -298,7 +308,7 @@ data_draw (IotWizard *w, gpointer data, IotUi *ui)
 {
   Data *d = data;
   int row = 0;
-  if (d->target == NULL)
+  if (!ensure_target (d))
     {
       line (ui, 1, UI_STYLE_WARN, _("This device has left the network. Press Esc to go back to the list."));
       return;

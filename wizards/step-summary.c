@@ -32,9 +32,19 @@ summary_enter (IotWizard *w)
 {
   Summary *s = g_new0 (Summary, 1);
   s->session = iot_wizard_get_context (w);
+  return s;
+}
+
+/* Builds the card once discovery has the device (after a reset it is away
+ * for a moment). */
+static gboolean
+ensure_report (Summary *s)
+{
+  if (s->target != NULL)
+    return TRUE;
   IotDevice *dev = iot_session_get_selected (s->session);
   if (dev == NULL)
-    return s;
+    return FALSE;
   s->target = iot_setup_target_new (dev, s->session->profiles);
   g_autofree char *path = iot_guidelines_default_path ();
   g_autoptr (GError) error = NULL;
@@ -44,11 +54,11 @@ summary_enter (IotWizard *w)
   if (s->guidelines == NULL)
     {
       s->failed = g_strdup (error->message);
-      return s;
+      return TRUE;
     }
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   s->report = iot_setup_record_report (rec, dev, s->target->profile, s->guidelines, now);
-  return s;
+  return TRUE;
 }
 
 static void
@@ -86,7 +96,7 @@ summary_action (IotWizard *w, gpointer data, IotAction action)
   switch (action)
     {
     case IOT_ACTION_SAVE:
-      if (s->report)
+      if (ensure_report (s) && s->report)
         save (s);
       return IOT_STEP_STAY;
     case IOT_ACTION_OPEN:
@@ -130,7 +140,7 @@ summary_draw (IotWizard *w, gpointer data, IotUi *ui)
 {
   Summary *s = data;
   int row = 0, cols = ui_body_cols (ui);
-  if (s->target == NULL)
+  if (!ensure_report (s))
     {
       line (ui, 1, UI_STYLE_WARN, _("This device has left the network. Press Esc to go back to the list."));
       return;
