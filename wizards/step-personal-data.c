@@ -114,9 +114,9 @@ on_reset (GObject *source, GAsyncResult *result, gpointer data)
   else
     {
       /* Translators: a device id, a firmware version and seconds */
-      g_autofree char *ev = g_strdup_printf (_("after %" G_GINT64_FORMAT " s the device (%s, firmware %s) "
+      g_autofree char *ev = g_strdup_printf (_("after %d s the device (%s, firmware %s) "
                                                "answered again with auth_en:false, no password."),
-                                             secs, info->id, info->firmware);
+                                             (int) secs, info->id, info->firmware);
       record (d, IOT_ERASE_VERIFIED, ev);
     }
   d->state = RESULT;
@@ -367,9 +367,9 @@ data_draw (IotWizard *w, gpointer data, IotUi *ui)
         gint64 secs = (g_get_monotonic_time () - d->started) / G_USEC_PER_SEC;
         static const char spin[] = "|/-\\";
         /* Translators: a spinner, seconds so far, and the limit in seconds */
-        g_autofree char *msg = g_strdup_printf (_("Resetting %c %" G_GINT64_FORMAT " s of at most %u s: the device "
+        g_autofree char *msg = g_strdup_printf (_("Resetting %c %d s of at most %u s: the device "
                                                   "restarts. Please wait."),
-                                                spin[secs % 4], secs, (guint) d->session->config->restart_timeout);
+                                                spin[secs % 4], (int) secs, (guint) d->session->config->restart_timeout);
         line (ui, row, UI_STYLE_NORMAL, msg);
         break;
       }

@@ -352,8 +352,8 @@ update_draw (IotWizard *w, gpointer data, IotUi *ui)
                                                                 : _("Restarting, waiting for it to come back");
         static const char spin[] = "|/-\\";
         /* Translators: a phase ("Installing"), a spinner, seconds so far, and the limit in seconds */
-        msg = g_strdup_printf (_("%s %c %" G_GINT64_FORMAT " s of at most %u s. Please wait and keep the device plugged in."),
-                               phase, spin[secs % 4], secs, limit);
+        msg = g_strdup_printf (_("%s %c %d s of at most %u s. Please wait and keep the device plugged in."),
+                               phase, spin[secs % 4], (int) secs, limit);
         break;
       }
     case INSTALLED:
