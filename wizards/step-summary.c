@@ -169,7 +169,7 @@ summary_draw (IotWizard *w, gpointer data, IotUi *ui)
   if (rec)
     {
       row += list (ui, row, _("What changed:"), rec->changes);
-      row += list (ui, row, _("Left for you to do:"), rec->todo);
+      list (ui, row, _("Left for you to do:"), rec->todo);
     }
   if (s->saved)
     {

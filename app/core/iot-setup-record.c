@@ -209,12 +209,11 @@ iot_setup_target_new (const IotDevice *d, const IotProfiles *profiles)
     for (guint i = 0; i < addrs->len && t->address == NULL; i++)
       {
         const IotAddress *a = addrs->pdata[i];
-        if (pass == 0 && a->family == IOT_FAMILY_IPV4)
-          t->address = g_strdup (a->address);
-        else if (pass == 1 && g_str_has_prefix (a->address, "fe80:") && a->ifname[0])
-          t->address = g_strdup_printf ("%s%%%s", a->address, a->ifname);
-        else if (pass == 1)
-          t->address = g_strdup (a->address);
+        gboolean link_local = g_str_has_prefix (a->address, "fe80:") && a->ifname[0];
+        /* IPv4 first; then IPv6, a link-local one with its interface. */
+        if (pass == 0 && a->family != IOT_FAMILY_IPV4)
+          continue;
+        t->address = link_local ? g_strdup_printf ("%s%%%s", a->address, a->ifname) : g_strdup (a->address);
       }
   return t;
 }
