@@ -26,7 +26,7 @@ RUN_DEPS=(avahi-daemon avahi-utils dbus iproute2)
 # and on a normal system it is usually there already). libglib2.0-bin: gdbus.
 TEST_DEPS=(tmux cups-ipp-utils python3 python3-zeroconf python3-dbusmock zbar-tools
   procps time locales network-manager libglib2.0-bin util-linux
-  mosquitto mosquitto-clients openssh-server)
+  mosquitto mosquitto-clients openssh-server curl)
 # The locales the translated screens are tested in (tests/tui/tui-i18n.sh).
 TEST_LOCALES=(de_DE ja_JP uk_UA)
 # The hardening steps: libFuzzer and the sanitizer runtimes come with clang.
@@ -58,6 +58,28 @@ generate_locales() {
     locale -a 2>/dev/null | grep -qix "${l}\.utf-\{0,1\}8" && continue
     echo "Generating the locale $l.UTF-8"
     as_root localedef -i "$l" -f UTF-8 "$l.UTF-8"
+  done
+}
+
+# Homebridge with each version of its web UI, for the lab (lab_add_homebridge),
+# from the pinned lock files in tests/lab/npm/. --ignore-scripts: no install
+# script runs (none may reach the network); the one native module the older
+# UI needs (node-pty) is compiled here against the installed Node.js headers,
+# offline. Skipped when already installed.
+npm_lab_deps() {
+  local d
+  # Node.js may come from elsewhere with its own npm; Debian's otherwise.
+  command -v npm >/dev/null || install_missing nodejs npm
+  for d in "$top"/tests/lab/npm/ui-*/; do
+    if [ ! -x "$d/node_modules/.bin/homebridge" ]; then
+      echo "Installing Homebridge for the lab into $d"
+      (cd "$d" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    fi
+    local pty="$d/node_modules/node-pty-prebuilt-multiarch"
+    if [ -f "$pty/binding.gyp" ] && [ ! -f "$pty/build/Release/pty.node" ]; then
+      (cd "$pty" && node "$(dirname "$(command -v npm)")/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js" \
+        rebuild --nodedir=/usr >/dev/null)
+    fi
   done
 }
 
@@ -222,6 +244,7 @@ case "${1:-}" in
   deps)
     install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" "${TEST_DEPS[@]}" "${HARDEN_DEPS[@]}"
     generate_locales
+    npm_lab_deps
     ;;
   run)
     install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}"
@@ -243,6 +266,7 @@ case "${1:-}" in
   check)
     install_missing "${BUILD_DEPS[@]}" "${RUN_DEPS[@]}" "${TEST_DEPS[@]}" "${HARDEN_DEPS[@]}"
     generate_locales
+    npm_lab_deps
     status=0
     rm -f "$build/test-suite.log" "$build/harden.results"
     build || status=1

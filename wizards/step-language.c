@@ -10,6 +10,8 @@
 #include "steps.h"
 
 #include "app/core/iot-language.h"
+#include "app/core/iot-sanitize.h"
+#include "app/core/iot-session.h"
 #include "app/ui/ui-list.h"
 #include "app/ui/ui.h"
 
@@ -60,8 +62,22 @@ language_draw (IotWizard *w, gpointer data, IotUi *ui)
   iot_language_list (&n);
   int rows = ui_body_rows (ui), cols = ui_body_cols (ui);
 
-  int top = ui_text_wrapped (ui, 0, 1, cols - 2, 2, UI_STYLE_NORMAL,
-                             _("Choose the language of the assistant:"));
+  int top = 0;
+  /* The kiosk's welcome: the shop's name and greeting above the picker. */
+  IotSession *session = iot_wizard_get_context (w);
+  if (session && session->config->kiosk && iot_wizard_get_depth (w) == 0)
+    {
+      g_autofree char *shop = iot_sanitize_text (session->config->kiosk_shop_name, -1, 200);
+      g_autofree char *greeting = iot_sanitize_text (session->config->kiosk_greeting, -1, 200);
+      g_autofree char *welcome = *shop ? g_strdup_printf (_("Welcome to %s"), shop)
+                                       : g_strdup (_("Welcome"));
+      top += ui_text_wrapped (ui, top, 1, cols - 2, 2, UI_STYLE_HEADER, welcome);
+      if (*greeting)
+        top += ui_text_wrapped (ui, top, 1, cols - 2, 3, UI_STYLE_NORMAL, greeting);
+      top++;
+    }
+  top += ui_text_wrapped (ui, top, 1, cols - 2, 2, UI_STYLE_NORMAL,
+                          _("Choose the language of the assistant:"));
   /* A blank line under the question when the whole list still fits. */
   if (rows - top - 1 >= (int) n)
     top++;

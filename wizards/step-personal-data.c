@@ -2,7 +2,7 @@
  * Step: personal data (guideline 11, "Make it easy for consumers to delete
  * personal data"). Says what the device holds and what lives in the
  * maker's cloud, from its profile, and offers two paths: "know how" (Enter:
- * the steps are shown and go into the report) or "do it now" (x). Doing it
+ * the steps are shown and go into the report) or "do it now" (d). Doing it
  * now is destructive, so it needs a deliberate confirmation: the screen
  * says what will be lost and the person types the device's short name;
  * Esc sends nothing. A driver resets the device and the step waits for it
@@ -339,8 +339,8 @@ data_draw (IotWizard *w, gpointer data, IotUi *ui)
           row++;
         }
       line (ui, row, UI_STYLE_WARN,
-            d->state == CHOOSE ? _("Enter: show me how, for later. x: delete it now. n: skip.")
-                               : _("Enter: go on. x: delete it now."));
+            d->state == CHOOSE ? _("Enter: show me how, for later. d: delete it now. n: skip.")
+                               : _("Enter: go on. d: delete it now."));
       break;
     case CONFIRM:
       {

@@ -16,7 +16,12 @@ extern const IotStepClass iot_step_password_handover;
 extern const IotStepClass iot_step_update;
 extern const IotStepClass iot_step_personal_data;
 extern const IotStepClass iot_step_summary;
+extern const IotStepClass iot_step_staff_assess;
 
 /* The interactive assistant: the live device list, then a device, and its
  * settings page as a QR code; the language picker, opened from the list. */
 extern const IotStepClass *const iot_wizard_main[];
+
+/* The in-store kiosk: the welcome with the language picker, the device list
+ * and a device; staff assess a device behind the PIN. */
+extern const IotStepClass *const iot_wizard_kiosk[];

@@ -26,3 +26,12 @@ const IotStepClass *const iot_wizard_main[] = {
   &iot_step_summary,
   NULL,
 };
+
+const IotStepClass *const iot_wizard_kiosk[] = {
+  &iot_step_language,
+  &iot_step_devices,
+  &iot_step_device_detail,
+  &iot_step_show_qr,
+  &iot_step_staff_assess,
+  NULL,
+};

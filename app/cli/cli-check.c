@@ -13,6 +13,7 @@
 
 #include "app/core/iot-check.h"
 #include "app/core/iot-checks-facts.h"
+#include "app/core/iot-checks-probe.h"
 #include "app/core/iot-profile.h"
 #include "app/core/iot-report.h"
 #include "app/core/iot-sanitize.h"
@@ -149,9 +150,18 @@ iot_cli_check (IotConfig *config, int argc, char **argv)
   IotCheckContext cctx = {
     .device = device, .profile = match->profile, .guidelines = guidelines, .now = now
   };
-  guint n_checks;
-  const IotCheck *const *checks = iot_checks_facts (&n_checks);
-  g_autoptr (IotCheckRunner) runner = iot_check_runner_new (checks, n_checks, &cctx);
+  /* The facts first, then the probes of the device picked (they decide
+   * themselves whether they apply: MQTT and SSH to those services). */
+  guint n_facts, n_probes;
+  const IotCheck *const *facts = iot_checks_facts (&n_facts);
+  const IotCheck *const *probes = iot_checks_probe (&n_probes);
+  g_autoptr (GPtrArray) checks = g_ptr_array_new ();
+  for (guint i = 0; i < n_facts; i++)
+    g_ptr_array_add (checks, (gpointer) facts[i]);
+  for (guint i = 0; i < n_probes; i++)
+    g_ptr_array_add (checks, (gpointer) probes[i]);
+  g_autoptr (IotCheckRunner) runner =
+    iot_check_runner_new ((const IotCheck *const *) checks->pdata, checks->len, &cctx);
   iot_check_runner_run_async (runner, NULL, run_done_cb, &wait);
   g_main_loop_run (wait.loop);
   g_main_loop_unref (wait.loop);

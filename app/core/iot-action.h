@@ -29,7 +29,10 @@
   X (LANGUAGE, "language", N_ ("Language"))                                               \
   X (HELP, "help", N_ ("Help"))                                                           \
   X (REDRAW, "redraw", N_ ("Redraw the screen"))                                          \
-  X (QUIT, "quit", N_ ("Quit"))
+  X (QUIT, "quit", N_ ("Quit"))                                                          \
+  X (FINISH, "finish", N_ ("Finish"))                                                     \
+  X (STAFF, "staff", N_ ("Staff"))                                                        \
+  X (EXPORT, "export", N_ ("Export report"))
 
 typedef enum
 {

@@ -7,6 +7,7 @@
 
 #include "iot-config.h"
 
+#include "iot-language.h"
 #include "iot-sanitize.h"
 
 #include <glib/gi18n.h>
@@ -21,7 +22,12 @@ typedef enum
   KIND_BOOL,
   KIND_NUMBER,
   KIND_SERVICE_TYPES,
+  KIND_STRING, /* checked by the entry's valid() */
+  KIND_ARGV,   /* a command: a list of strings, the first an absolute path */
 } Kind;
+
+/* Returns NULL when @value is acceptable, else why not (translated). */
+typedef const char *(*ValidFunc) (const char *value);
 
 typedef struct
 {
@@ -29,7 +35,57 @@ typedef struct
   Kind kind;
   gsize offset;
   double min, max;
+  ValidFunc valid;
 } Schema;
+
+/* Text a person reads on the kiosk's screen and receipt. */
+static const char *
+valid_text (const char *v)
+{
+  if (strlen (v) > 200 || !g_utf8_validate (v, -1, NULL))
+    return _("must be UTF-8 text of at most 200 bytes");
+  for (const char *p = v; *p; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return _("must not contain control characters");
+  return NULL;
+}
+
+static const char *
+valid_language (const char *v)
+{
+  return *v == '\0' || iot_language_find (v) ? NULL : _("is not a language the assistant has");
+}
+
+/* Only a hash, never a PIN: yescrypt ("$y$…", from iotsetup --hash-pin). */
+static const char *
+valid_pin_hash (const char *v)
+{
+  if (*v == '\0')
+    return NULL;
+  if (!g_str_has_prefix (v, "$y$") || strlen (v) > 200 ||
+      strspn (v, "$./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != strlen (v))
+    return _("must be a hash made by “iotsetup --hash-pin”");
+  return NULL;
+}
+
+static const char *
+valid_abs_path (const char *v)
+{
+  return *v == '\0' || (g_path_is_absolute (v) && valid_text (v) == NULL)
+             ? NULL
+             : _("must be an absolute path");
+}
+
+static const char *
+valid_url (const char *v)
+{
+  if (*v == '\0')
+    return NULL;
+  if (!(g_str_has_prefix (v, "https://") || g_str_has_prefix (v, "http://")) || strlen (v) > 500 ||
+      strpbrk (v, " \t\"<>\\") != NULL || valid_text (v) != NULL)
+    return _("must be an http:// or https:// address");
+  return NULL;
+}
 
 #define FIELD(f) G_STRUCT_OFFSET (IotConfig, f)
 
@@ -48,6 +104,17 @@ static const Schema schema[] = {
   { "network.auto_return", KIND_NUMBER, FIELD (auto_return), 1, 86400 },
   { "network.restart_timeout", KIND_NUMBER, FIELD (restart_timeout), 5, 3600 },
   { "ui.password_reveal_seconds", KIND_NUMBER, FIELD (password_reveal_seconds), 1, 3600 },
+  { "kiosk", KIND_GROUP, 0, 0, 0 },
+  { "kiosk.enabled", KIND_BOOL, FIELD (kiosk), 0, 0 },
+  { "kiosk.shop_name", KIND_STRING, FIELD (kiosk_shop_name), 0, 0, valid_text },
+  { "kiosk.greeting", KIND_STRING, FIELD (kiosk_greeting), 0, 0, valid_text },
+  { "kiosk.language", KIND_STRING, FIELD (kiosk_language), 0, 0, valid_language },
+  { "kiosk.idle_timeout", KIND_NUMBER, FIELD (kiosk_idle_timeout), 5, 86400 },
+  { "kiosk.countdown", KIND_NUMBER, FIELD (kiosk_countdown), 0, 600 },
+  { "kiosk.pin_hash", KIND_STRING, FIELD (kiosk_pin_hash), 0, 0, valid_pin_hash },
+  { "kiosk.receipt_dir", KIND_STRING, FIELD (kiosk_receipt_dir), 0, 0, valid_abs_path },
+  { "kiosk.receipt_command", KIND_ARGV, FIELD (kiosk_receipt_command), 0, 0 },
+  { "kiosk.guidance_url", KIND_STRING, FIELD (kiosk_guidance_url), 0, 0, valid_url },
 };
 
 /* The types most consumer IoT devices and their hubs announce. */
@@ -74,7 +141,50 @@ iot_config_new (void)
   c->auto_return = 600;
   c->restart_timeout = 180;
   c->password_reveal_seconds = 60;
+  c->kiosk = FALSE;
+  c->kiosk_shop_name = g_strdup ("");
+  c->kiosk_greeting = g_strdup ("");
+  c->kiosk_language = g_strdup ("");
+  c->kiosk_idle_timeout = 120;
+  c->kiosk_countdown = 15;
+  c->kiosk_pin_hash = g_strdup ("");
+  c->kiosk_receipt_dir = g_strdup ("/var/spool/iotsetup");
+  c->kiosk_receipt_command = g_new0 (char *, 1);
+  c->kiosk_guidance_url = g_strdup ("https://www.ncsc.gov.uk/guidance/smart-devices-in-the-home");
   return c;
+}
+
+/* Every owned pointer in IotConfig: copies and frees walk this list, so a
+ * new string setting cannot be forgotten in one of them. */
+#define STRING_FIELDS(X)                                                                  \
+  X (kiosk_shop_name) X (kiosk_greeting) X (kiosk_language) X (kiosk_pin_hash)            \
+  X (kiosk_receipt_dir) X (kiosk_guidance_url)
+
+IotConfig *
+iot_config_copy (const IotConfig *c)
+{
+  IotConfig *copy = g_new (IotConfig, 1);
+  *copy = *c;
+  copy->service_types = g_strdupv (c->service_types);
+  copy->kiosk_receipt_command = g_strdupv (c->kiosk_receipt_command);
+#define COPY_FIELD(f) copy->f = g_strdup (c->f);
+  /* The analyzer loses apply()'s swap of whole structs and takes the moved
+   * old strings for ones still in use: a false positive. */
+  // NOLINTNEXTLINE(clang-analyzer-unix.Malloc)
+  STRING_FIELDS (COPY_FIELD)
+#undef COPY_FIELD
+  return copy;
+}
+
+static void
+config_clear (IotConfig *c)
+{
+  g_strfreev (c->service_types);
+  g_strfreev (c->kiosk_receipt_command);
+#define FREE_FIELD(f) g_free (c->f);
+  // NOLINTNEXTLINE(clang-analyzer-unix.Malloc): as in iot_config_copy()
+  STRING_FIELDS (FREE_FIELD)
+#undef FREE_FIELD
 }
 
 void
@@ -82,8 +192,17 @@ iot_config_free (IotConfig *c)
 {
   if (c == NULL)
     return;
-  g_strfreev (c->service_types);
+  config_clear (c);
   g_free (c);
+}
+
+/* Kiosk mode, from --kiosk or kiosk.enabled: nothing of a customer may stay
+ * behind, so devices are not remembered between runs either. */
+void
+iot_config_force_kiosk (IotConfig *c)
+{
+  c->kiosk = TRUE;
+  c->remember_devices = FALSE;
 }
 
 /* "_name._tcp" or "_name._udp", with a DNS-SD service name (RFC 6335). */
@@ -183,6 +302,43 @@ apply_setting (IotConfig *c, const Schema *sc, config_setting_t *s, const char *
         *(char ***) field = g_strv_builder_end (b);
         return TRUE;
       }
+    case KIND_STRING:
+      {
+        const char *v = config_setting_get_string (s);
+        if (type != CONFIG_TYPE_STRING || v == NULL)
+          return iot_config_error_at (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
+                                      _("must be a string in double quotes"));
+        const char *why = sc->valid ? sc->valid (v) : NULL;
+        if (why != NULL)
+          return iot_config_error_at (error, IOT_CONFIG_ERROR_VALUE, s, file, path, why);
+        g_free (*(char **) field);
+        *(char **) field = g_strdup (v);
+        return TRUE;
+      }
+    case KIND_ARGV:
+      {
+        if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+          return iot_config_error_at (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
+                                      _("must be a list of strings such as [ \"/usr/bin/lp\" ]"));
+        int n = config_setting_length (s);
+        g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+        for (int i = 0; i < n; i++)
+          {
+            const char *t = config_setting_get_string (config_setting_get_elem (s, i));
+            if (t == NULL)
+              return iot_config_error_at (error, IOT_CONFIG_ERROR_TYPE, s, file, path,
+                                          _("every element must be a string"));
+            /* No PATH search and no shell: the program is named exactly. */
+            if ((i == 0 ? valid_abs_path (t) : valid_text (t)) != NULL || *t == '\0')
+              return iot_config_error_at (error, IOT_CONFIG_ERROR_VALUE, s, file, path,
+                                          i == 0 ? _("the program must be an absolute path")
+                                                 : _("must not contain control characters"));
+            g_strv_builder_add (b, t);
+          }
+        g_strfreev (*(char ***) field);
+        *(char ***) field = g_strv_builder_end (b);
+        return TRUE;
+      }
     }
   g_return_val_if_reached (FALSE);
 }
@@ -216,15 +372,17 @@ apply (IotConfig *c, config_t *cf, const char *file, GError **error)
 {
   /* The trial is a copy with its own list, so either it or @c keeps every
    * allocation whichever way this ends. */
-  IotConfig trial = *c;
-  trial.service_types = g_strdupv (c->service_types);
-  if (!apply_group (&trial, config_root_setting (cf), NULL, file, error))
+  IotConfig *trial = iot_config_copy (c);
+  if (!apply_group (trial, config_root_setting (cf), NULL, file, error))
     {
-      g_strfreev (trial.service_types);
+      iot_config_free (trial);
       return FALSE;
     }
-  g_strfreev (c->service_types);
-  *c = trial;
+  /* Swap: @c takes the new values, the trial the old ones, freed with it. */
+  IotConfig old = *c;
+  *c = *trial;
+  *trial = old;
+  iot_config_free (trial);
   return TRUE;
 }
 

@@ -35,6 +35,17 @@ typedef struct
   double auto_return;  /* seconds on a device's hotspot before going back on its own */
   double restart_timeout; /* seconds a device gets to come back after an update or reset */
   double password_reveal_seconds; /* a shown password hides itself after this */
+  /* kiosk: the in-store setup kiosk (iotsetup --kiosk) */
+  gboolean kiosk;
+  char *kiosk_shop_name;        /* "" when not set */
+  char *kiosk_greeting;         /* "" when not set */
+  char *kiosk_language;         /* the shop's default language code; "" = the environment's */
+  double kiosk_idle_timeout;    /* seconds without a key before a session ends */
+  double kiosk_countdown;       /* seconds of visible countdown before that */
+  char *kiosk_pin_hash;         /* crypt(3) yescrypt hash of the staff PIN; "" = none */
+  char *kiosk_receipt_dir;      /* absolute spool directory for receipts; "" = none */
+  char **kiosk_receipt_command; /* argv receiving a receipt on stdin; empty = none */
+  char *kiosk_guidance_url;     /* receipt QR code; "{lang}" becomes the language code */
 } IotConfig;
 
 struct config_setting_t;
@@ -45,7 +56,9 @@ gboolean iot_config_error_at (GError **error, int code, const struct config_sett
                               const char *fallback_file, const char *path, const char *what);
 gboolean iot_config_parse_error (const struct config_t *cf, const char *file, GError **error);
 IotConfig *iot_config_new (void);
+IotConfig *iot_config_copy (const IotConfig *config);
 void iot_config_free (IotConfig *config);
+void iot_config_force_kiosk (IotConfig *config);
 gboolean iot_config_load_file (IotConfig *config, const char *path, GError **error);
 gboolean iot_config_load_string (IotConfig *config, const char *text, GError **error);
 gboolean iot_config_load (IotConfig *config, const char *explicit_path, GError **error);

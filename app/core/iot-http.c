@@ -386,8 +386,8 @@ host_of (const char *url)
 IotHttpRedirect
 iot_http_classify_redirect (const char *request_url, const char *address, const char *location)
 {
-  g_return_val_if_fail (request_url != NULL && location != NULL, IOT_HTTP_REDIRECT_ELSEWHERE);
-  g_autofree char *from = host_of (request_url);
+  g_return_val_if_fail (location != NULL, IOT_HTTP_REDIRECT_ELSEWHERE);
+  g_autofree char *from = request_url != NULL ? host_of (request_url) : NULL;
   g_autofree char *to = host_of (location);
   if (to == NULL || to[0] == '\0')
     return IOT_HTTP_REDIRECT_ELSEWHERE;

@@ -138,8 +138,8 @@ typedef enum
   IOT_HTTP_REDIRECT_ELSEWHERE,   /* the internet, another scheme, or unparsable */
 } IotHttpRedirect;
 
-/* Where a redirect from @request_url to @location leads. @address: the
- * address the request went to (or NULL). */
+/* Where a redirect from @request_url (or NULL) to @location leads.
+ * @address: the address the request went to (or NULL). */
 IotHttpRedirect iot_http_classify_redirect (const char *request_url, const char *address,
                                             const char *location);
 

@@ -88,3 +88,11 @@ iot_session_lookup_record (IotSession *s, const char *device_id)
 {
   return device_id ? g_hash_table_lookup (s->records, device_id) : NULL;
 }
+
+void
+iot_session_clear_setup (IotSession *s)
+{
+  g_clear_pointer (&s->credential, iot_secret_free);
+  g_hash_table_remove_all (s->records);
+  s->full_setup = FALSE;
+}

@@ -42,6 +42,9 @@ IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *cal
 void iot_session_free (IotSession *session);
 void iot_session_select (IotSession *session, const char *device_id);
 IotDevice *iot_session_get_selected (IotSession *session);
+/* Forgets the setup wizard's state: the records, the held credential (wiped)
+ * and the running flag. The kiosk calls it between customers. */
+void iot_session_clear_setup (IotSession *session);
 /* The record of @device_id, made on first use. */
 IotSetupRecord *iot_session_get_record (IotSession *session, const char *device_id);
 /* The record of @device_id, or NULL when the wizard has not run for it. */

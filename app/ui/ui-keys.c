@@ -40,10 +40,10 @@ static const Binding bindings[] = {
   /* "h" for home: leaves a device's hotspot for the network this computer was on. */
   { 'h', FALSE, "h", IOT_ACTION_RETURN },
   { 'p', FALSE, "p", IOT_ACTION_PASSWORD },
-  /* The setup wizard: n for the next step (or "no"), x to delete data,
-   * s to save the report. */
+  /* The setup wizard: n for the next step (or "no"), d to delete data
+   * (x is the kiosk's export), s to save the report. */
   { 'n', FALSE, "n", IOT_ACTION_NEXT_STEP },
-  { 'x', FALSE, "x", IOT_ACTION_ERASE },
+  { 'd', FALSE, "d", IOT_ACTION_ERASE },
   { 's', FALSE, "s", IOT_ACTION_SAVE },
   /* A function key, so it works while a password is being typed. */
   { KEY_F (3), TRUE, "F3", IOT_ACTION_REVEAL },
@@ -61,13 +61,37 @@ static const Binding bindings[] = {
   { CTRL ('l'), FALSE, "Ctrl-L", IOT_ACTION_REDRAW },
   { 'q', FALSE, "q", IOT_ACTION_QUIT },
   { KEY_F (10), TRUE, "F10", IOT_ACTION_QUIT },
+  /* Kiosk mode: F10 opens the staff PIN prompt instead of quitting, and
+   * F9 ends the customer's session with a receipt. */
+  { KEY_F (9), TRUE, "F9", IOT_ACTION_FINISH },
+  { KEY_F (10), TRUE, "F10", IOT_ACTION_STAFF },
+  { 'x', FALSE, "x", IOT_ACTION_EXPORT },
 };
+
+static gboolean kiosk;
+
+/* In kiosk mode no key quits (Quit belongs to staff, behind the PIN) and
+ * none shows the shop's own Wi-Fi key. */
+void
+ui_keys_set_kiosk (gboolean on)
+{
+  kiosk = on;
+}
+
+static gboolean
+bound_here (IotAction action)
+{
+  if (kiosk)
+    return action != IOT_ACTION_QUIT && action != IOT_ACTION_WIFI_QR;
+  return action != IOT_ACTION_FINISH && action != IOT_ACTION_STAFF;
+}
 
 IotAction
 ui_keys_lookup (int key, gboolean is_function_key)
 {
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
-    if (bindings[i].key == key && bindings[i].function_key == is_function_key)
+    if (bindings[i].key == key && bindings[i].function_key == is_function_key &&
+        bound_here (bindings[i].action))
       return bindings[i].action;
   return IOT_ACTION_NONE;
 }
@@ -77,7 +101,7 @@ const char *
 ui_keys_label (IotAction action)
 {
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
-    if (bindings[i].action == action)
+    if (bindings[i].action == action && bound_here (action))
       return _(bindings[i].label);
   return "";
 }
@@ -90,7 +114,8 @@ ui_keys_all_labels (IotAction action)
   const char *last = NULL;
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     {
-      if (bindings[i].action != action || g_strcmp0 (last, bindings[i].label) == 0)
+      if (bindings[i].action != action || !bound_here (action) ||
+          g_strcmp0 (last, bindings[i].label) == 0)
         continue;
       if (s->len)
         g_string_append (s, ", ");

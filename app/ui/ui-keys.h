@@ -9,3 +9,4 @@
 IotAction ui_keys_lookup (int key, gboolean is_function_key);
 const char *ui_keys_label (IotAction action);
 char *ui_keys_all_labels (IotAction action);
+void ui_keys_set_kiosk (gboolean on);

@@ -121,3 +121,11 @@ ui_term_is_utf8 (void)
 {
   return g_strcmp0 (nl_langinfo (CODESET), "UTF-8") == 0;
 }
+
+/* Kiosk mode: raw input, so the keys that would signal (Ctrl-C, Ctrl-Z,
+ * Ctrl-\\) or stop output (Ctrl-S) arrive as ordinary characters. */
+void
+ui_term_lock_down (void)
+{
+  raw ();
+}

@@ -11,3 +11,4 @@ gboolean ui_term_init (gboolean want_color, GError **error);
 void ui_term_done (void);
 void ui_term_resize (void);
 gboolean ui_term_is_utf8 (void);
+void ui_term_lock_down (void);

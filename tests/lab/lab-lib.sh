@@ -148,6 +148,19 @@
 #       Print its state as JSON: id, ver, fw_id, auth_en, ap {enable,
 #       is_open}, device_name, cfg_rev.
 #
+#   lab_add_mqtt NAME anonymous|password / lab_add_ssh NAME default|changed /
+#   lab_add_telnet NAME / lab_add_homebridge NAME 4.42.0|4.76.0
+#       Devices running real software, each in its own namespace (from .30):
+#       mosquitto (_mqtt._tcp 1883), sshd with a throwaway pi account in a
+#       private /etc (_ssh._tcp 22, host raspberrypi-XX), a telnet login
+#       prompt (port 23, telnet-listener.py, + _http._tcp "DVR-4CH XX"),
+#       Homebridge 1.11.4 with its web UI (_hap._tcp 51826, IPv4 only; UI on
+#       8581). Each returns when the service answers from the host namespace
+#       and the host resolves it. Details at each function.
+#   lab_device_file NAME FILE / lab_device_telnet_log NAME
+#       Print a file of the device's state dir (mqtt_password, ssh_password)
+#       / the peers that connected to its telnet port ("connect ADDR").
+#
 #   lab_host_avahi_stop / lab_host_avahi_start
 #       Kill (SIGTERM) / restart the host's avahi-daemon; the bus stays up.
 #       start returns when GetState = 2.
@@ -718,7 +731,9 @@ _lab_expectations() {
         d=$LAB_DIR/dev/$n
         g=; [[ -f $d/ghost ]] && g=$(cat "$d/ghost")
         while read -r type port; do
-            printf '%s %s %s %s %s %s\n' "$n" "$type" "$port" "$(cat "$d/ip4")" "$(cat "$d/ip6")" "$g"
+            # A stack that publishes only A records (Homebridge's): "-".
+            printf '%s %s %s %s %s %s\n' "$n" "$type" "$port" "$(cat "$d/ip4")" \
+                "$([[ -f $d/ipv4only ]] && echo - || cat "$d/ip6")" "$g"
         done <"$d/expect"
     done >"$LAB_DIR/expect"
 }
@@ -746,7 +761,7 @@ _lab_missing() {
                 }
                 if (mode == "visible" &&
                     !(((et[i] ";" ep[i] ";" e4[i]) in have) &&
-                      ((et[i] ";" ep[i] ";" e6[i]) in have)))
+                      (e6[i] == "-" || (et[i] ";" ep[i] ";" e6[i]) in have)))
                     miss[en[i]] = 1
                 if (mode == "gone" && ((e4[i] in addr) || (e6[i] in addr)))
                     miss[en[i]] = 1
@@ -1133,4 +1148,216 @@ lab_add_flapper() {
         sleep 0.1
     done
     _lab_err "$name: the flapping responder did not start"; return 1
+}
+
+# ---------------------------------------------------------------------------
+# devices running real software (mosquitto, sshd, Homebridge) and a telnet
+# login prompt. Each lives in its own namespace with an avahi-daemon that
+# publishes its static service files (Homebridge publishes its own
+# _hap._tcp); each add returns once the service answers from the host
+# namespace and the host resolves the device's services.
+
+# _lab_soft_device_setup NAME FAMILY MAC5 HOST: like _lab_raw_device_setup,
+# plus an avahi-daemon configuration (the caller writes service files and
+# DIR/expect, then calls _lab_avahi_start). Sets the caller's ip, dir, ns, ll.
+_lab_soft_device_setup() {
+    _lab_raw_device_setup "$1" "$2" "$3" "$4" || return 1
+    mkdir -p "$dir/services"
+    _lab_avahi_conf "$dir" "$(cat "$dir/host")" no
+}
+
+# _lab_tcp_answers IP PORT: a TCP connect from the host namespace succeeds.
+_lab_tcp_answers() {
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    lab_host_exec timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' sh "$1" "$2" 2>/dev/null
+}
+
+# lab_add_mqtt NAME anonymous|password
+#   A real mosquitto broker on IP:1883, advertised as _mqtt._tcp
+#   ("Mosquitto MQTT server on HOST", as Avahi service files for it usually
+#   say). "anonymous": allow_anonymous true. "password": a password file
+#   with the user "lab" and a random password (in DIR/mqtt_password, for
+#   tests; never a default), anonymous clients refused (CONNACK 5).
+lab_add_mqtt() {
+    local name=${1:-} mode=${2:-} ip dir ns ll host
+    if [[ $mode != anonymous && $mode != password ]]; then
+        _lab_err "usage: lab_add_mqtt NAME anonymous|password"; return 1
+    fi
+    _lab_soft_device_setup "$name" mqtt 6d mqtt- || return 1
+    host=$(cat "$dir/host")
+    {
+        printf 'per_listener_settings false\npersistence false\nlog_dest stderr\n'
+        printf 'listener 1883 %s\n' "$ip"
+        if [[ $mode == anonymous ]]; then
+            printf 'allow_anonymous true\n'
+        else
+            printf 'allow_anonymous false\npassword_file %s/passwd\n' "$dir"
+        fi
+    } >"$dir/mosquitto.conf"
+    if [[ $mode == password ]]; then
+        head -c 18 /dev/urandom | base64 | tr '+/' 'xy' >"$dir/mqtt_password"
+        mosquitto_passwd -b -c "$dir/passwd" lab "$(cat "$dir/mqtt_password")" >/dev/null || return 1
+        # mosquitto drops to its own user and refuses files it does not own.
+        chown mosquitto: "$dir/passwd"; chmod 600 "$dir/passwd"
+    fi
+    _lab_service "$dir/services/mqtt.service" "Mosquitto MQTT server on $host" _mqtt._tcp 1883 ""
+    printf '_mqtt._tcp 1883\n' >"$dir/expect"
+    _lab_avahi_start "$dir" "$ns" "dev:$name:avahi"
+    _lab_spawn "dev:$name:mosquitto" "$dir/mosquitto.log" \
+        ip netns exec "$ns" mosquitto -c "$dir/mosquitto.conf"
+    _lab_wait "mosquitto of $name" "$LAB_TIMEOUT" _lab_tcp_answers "$ip" 1883 || return 1
+    lab_wait_visible "$name"
+}
+
+# lab_add_ssh NAME default|changed
+#   A real sshd on IP:22, advertised as _ssh._tcp under its host name
+#   raspberrypi-XX (Raspberry Pi OS names it raspberrypi). It sees a private
+#   copy of /etc (bind-mounted over /etc in its own mount namespace; the
+#   real /etc is never written) with a throwaway account pi, password
+#   "raspberry" ("default") or a random one ("changed", in
+#   DIR/ssh_password). Host keys are made in DIR for this run.
+lab_add_ssh() {
+    local name=${1:-} mode=${2:-} ip dir ns ll host pw
+    if [[ $mode != default && $mode != changed ]]; then
+        _lab_err "usage: lab_add_ssh NAME default|changed"; return 1
+    fi
+    _lab_soft_device_setup "$name" ssh 70 raspberrypi- || return 1
+    host=$(cat "$dir/host")
+    cp -a /etc "$dir/etc" || return 1
+    mkdir -p "$dir/ssh-run" "$dir/home/pi"
+    pw=raspberry
+    [[ $mode == changed ]] && pw=$(head -c 18 /dev/urandom | base64 | tr '+/' 'xy')
+    printf '%s\n' "$pw" >"$dir/ssh_password"
+    local uid=4242
+    printf 'pi:x:%s:%s:lab pi:%s/home/pi:/bin/sh\n' "$uid" "$uid" "$dir" >>"$dir/etc/passwd"
+    printf 'pi:x:%s:\n' "$uid" >>"$dir/etc/group"
+    printf 'pi:%s:19000:0:99999:7:::\n' "$(openssl passwd -6 -stdin <<<"$pw")" >>"$dir/etc/shadow"
+    chown "$uid:$uid" "$dir/home/pi"
+    ssh-keygen -q -t ed25519 -N '' -f "$dir/ssh_host_ed25519_key" || return 1
+    cat >"$dir/sshd_config" <<EOS
+HostKey $dir/ssh_host_ed25519_key
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+UsePAM no
+PermitRootLogin no
+AllowUsers pi
+EOS
+    cat >"$dir/services/ssh.service" <<EOS
+<?xml version="1.0" standalone="no"?>
+<!DOCTYPE service-group SYSTEM "avahi-service.dtd">
+<service-group>
+  <name replace-wildcards="yes">%h</name>
+  <service><type>_ssh._tcp</type><port>22</port></service>
+</service-group>
+EOS
+    printf '_ssh._tcp 22\n' >"$dir/expect"
+    _lab_avahi_start "$dir" "$ns" "dev:$name:avahi"
+    # shellcheck disable=SC2016 # $1, $2 are expanded by the inner sh
+    _lab_spawn "dev:$name:sshd" "$dir/sshd.log" ip netns exec "$ns" /bin/sh -c '
+        mount --bind "$1/etc" /etc && mount --bind "$1/ssh-run" /run &&
+        mkdir -p /run/sshd &&
+        exec /usr/sbin/sshd -D -e -f "$1/sshd_config" -o ListenAddress="$2" -o PidFile=none
+    ' sh "$dir" "$ip"
+    _lab_wait "sshd of $name" "$LAB_TIMEOUT" _lab_tcp_answers "$ip" 22 || return 1
+    lab_wait_visible "$name"
+}
+
+# lab_add_telnet NAME
+#   A "DVR" with a telnet login prompt on IP:23 (telnet-listener.py; it
+#   logs every connection's peer address in DIR/telnet.log) and its web
+#   page advertised as _http._tcp "DVR-4CH XX" (port 80; nothing answers
+#   there).
+lab_add_telnet() {
+    local name=${1:-dvr} ip dir ns ll
+    _lab_soft_device_setup "$name" dvr 64 dvr- || return 1
+    _lab_service "$dir/services/http.service" "DVR-4CH $(_lab_octet "$ip")" _http._tcp 80 "" path=/
+    printf '_http._tcp 80\n' >"$dir/expect"
+    : >"$dir/telnet.log"
+    _lab_avahi_start "$dir" "$ns" "dev:$name:avahi"
+    _lab_spawn "dev:$name:telnet" "$dir/telnet.err" ip netns exec "$ns" /usr/bin/python3 \
+        "$LAB_LIB_DIR/telnet-listener.py" --address "$ip" --log "$dir/telnet.log"
+    _lab_wait "telnet of $name" "$LAB_TIMEOUT" _lab_tcp_answers "$ip" 23 || return 1
+    lab_wait_visible "$name"
+}
+
+# lab_add_hostile_http [NAME]
+#   A web device that misbehaves on every port (tests/lab/hostile-http.py):
+#   8001 hangs, 8002 trickles a byte a second, 8003 sends 100 MB, 8004
+#   redirects off the local network, 8005 is HTTPS with a self-signed
+#   certificate, 8006 sends malformed JSON, 8007 JSON nested 100000 deep,
+#   8008 a 64 KiB header line, 8009 JSON with terminal escapes. Advertised as
+#   one _http._tcp service "Hostile Web XX" on port 8009 (the others are
+#   reached by port). Every request it gets is logged: lab_hostile_http_log.
+lab_add_hostile_http() {
+    local name=${1:-hostileweb} ip dir ns ll
+    _lab_soft_device_setup "$name" hostileweb 6a hostile-web- || return 1
+    _lab_service "$dir/services/http.service" "Hostile Web $(_lab_octet "$ip")" _http._tcp 8009 "" path=/
+    printf '_http._tcp 8009\n' >"$dir/expect"
+    : >"$dir/http.log"
+    mkdir -p "$dir/cert"
+    _lab_avahi_start "$dir" "$ns" "dev:$name:avahi"
+    _lab_spawn "dev:$name:http" "$dir/http.err" ip netns exec "$ns" /usr/bin/python3 \
+        "$LAB_LIB_DIR/hostile-http.py" --bind "$ip" --log "$dir/http.log" --certdir "$dir/cert"
+    _lab_wait "hostile web server of $name" "$LAB_TIMEOUT" _lab_tcp_answers "$ip" 8009 || return 1
+    lab_wait_visible "$name"
+}
+lab_hostile_http_log() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/http.log"; }
+
+# lab_device_telnet_log NAME: the connections NAME's telnet listener saw.
+lab_device_telnet_log() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/telnet.log"; }
+lab_device_file() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/$2"; }
+
+# lab_add_homebridge NAME 4.42.0|4.76.0
+#   Real Homebridge 1.11.4 with its web UI (homebridge-config-ui-x VERSION,
+#   from tests/lab/npm/ui-VERSION/node_modules, installed by
+#   `build-aux/dev.sh deps`), as LAB-NOTES section 3 describes: the UI on
+#   IP:8581, the bridge bound to lab0 and announcing _hap._tcp (port 51826)
+#   with its own mDNS stack, under the host name homebridge-XX (a UTS
+#   namespace of its own). 4.42.0 creates the user admin/admin; 4.76.0 has
+#   no user (setupWizardComplete false). No route leaves the lab. Takes 2-3
+#   s and about 200 MB; returns when GET /api/auth/settings answers and the
+#   host resolves _hap._tcp.
+lab_add_homebridge() {
+    local name=${1:-} ver=${2:-} ip dir ns ll host mods
+    mods=$LAB_LIB_DIR/npm/ui-$ver/node_modules
+    if [[ $ver != 4.42.0 && $ver != 4.76.0 ]]; then
+        _lab_err "usage: lab_add_homebridge NAME 4.42.0|4.76.0"; return 1
+    fi
+    if [[ ! -x $mods/.bin/homebridge ]]; then
+        _lab_err "$mods is not installed: run build-aux/dev.sh deps"; return 1
+    fi
+    _lab_raw_device_setup "$name" homebridge 68 homebridge- || return 1
+    host=$(cat "$dir/host")
+    local octet; octet=$(_lab_octet "$ip")
+    mkdir -p "$dir/storage"
+    cat >"$dir/storage/config.json" <<EOS
+{
+  "bridge": {
+    "name": "Homebridge ${octet^^}",
+    "username": "0E:4B:00:00:00:${octet^^}",
+    "port": 51826,
+    "pin": "031-45-154",
+    "bind": ["lab0"]
+  },
+  "accessories": [],
+  "platforms": [ { "platform": "config", "name": "Config", "port": 8581 } ]
+}
+EOS
+    printf '_hap._tcp 51826\n' >"$dir/expect"
+    # bonjour-hap publishes the bridge's IPv4 address only.
+    : >"$dir/ipv4only"
+    # Its mDNS stack does not pin the interface for every socket.
+    ip -n "$ns" route add 224.0.0.0/4 dev lab0 || return 1
+    # shellcheck disable=SC2016 # $1.. are expanded by the inner sh
+    _lab_spawn "dev:$name:homebridge" "$dir/homebridge.log" \
+        env "HOME=$dir/storage" UIX_STORAGE_PATH="$dir/storage" \
+        ip netns exec "$ns" unshare --uts /bin/sh -c '
+            hostname "$1" && exec "$2/.bin/homebridge" -I -U "$3" -P "$2" --strict-plugin-resolution
+        ' sh "$host" "$mods" "$dir/storage"
+    _lab_wait "the Homebridge UI of $name" "$LAB_TIMEOUT" _lab_homebridge_ui_answers "$ip" || return 1
+    lab_wait_visible "$name"
+}
+
+_lab_homebridge_ui_answers() {
+    lab_host_exec curl -sf -m 1 -o /dev/null "http://$1:8581/api/auth/settings"
 }

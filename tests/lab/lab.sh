@@ -150,7 +150,8 @@ ms_since() { printf '%d' $(( ($(_lab_now_us) - $1) / 1000 )); }
 cmd_selftest() {
     local t0 st n rc prefix dir pids ns left
     SNAP=$(mktemp /tmp/lab-selftest.XXXXXX)
-    printf '1..29\n'
+    printf '1..41\n'
+
 
     t0=$(_lab_now_us)
     lab_up; st=$?
@@ -252,6 +253,60 @@ cmd_selftest() {
     lab_withdraw ghost; st=$?
     (( st == 0 )) && { lab_wait_gone ghost; st=$?; }
     ok "$st" "withdrawn ghost disappears from the host's view ($(ms_since "$t0") ms)"
+
+    # Real device software: mosquitto, sshd, a telnet prompt, Homebridge.
+    local ip4 out
+    t0=$(_lab_now_us)
+    lab_add_mqtt mqtt-open anonymous; st=$?
+    ok "$st" "mosquitto (anonymous allowed) answers and is resolved ($(ms_since "$t0") ms)"
+    ip4=$(lab_device_ip mqtt-open)
+    lab_host_exec mosquitto_pub -h "$ip4" -t lab/selftest -m hi >/dev/null 2>&1
+    ok $? "mosquitto_pub without a user name is accepted by mqtt-open ($ip4)"
+    t0=$(_lab_now_us)
+    lab_add_mqtt mqtt-auth password; st=$?
+    ok "$st" "mosquitto (password file) answers and is resolved ($(ms_since "$t0") ms)"
+    ip4=$(lab_device_ip mqtt-auth)
+    out=$(lab_host_exec mosquitto_pub -h "$ip4" -t lab/selftest -m hi 2>&1)
+    [[ $out == *"not authorised"* ]]
+    ok $? "mosquitto_pub without a user name is refused by mqtt-auth: ${out//$'\n'/ }"
+    lab_host_exec mosquitto_pub -h "$ip4" -u lab -P "$(lab_device_file mqtt-auth mqtt_password)" \
+        -t lab/selftest -m hi >/dev/null 2>&1
+    ok $? "mosquitto_pub with the run's user and password is accepted by mqtt-auth"
+    t0=$(_lab_now_us)
+    lab_add_ssh pi default; st=$?
+    ok "$st" "sshd (pi/raspberry) answers and is resolved as $(lab_device_host pi 2>/dev/null).local ($(ms_since "$t0") ms)"
+    out=$(lab_host_exec timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/22"; head -c 8 <&3' sh "$(lab_device_ip pi)")
+    [[ $out == SSH-2.0- ]]
+    ok $? "sshd greets with an SSH-2.0 banner"
+    t0=$(_lab_now_us)
+    lab_add_telnet dvr; st=$?
+    out=$(lab_host_exec timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/23"; head -c 26 <&3 | tr -d "\000-\037\177-\377"' sh "$(lab_device_ip dvr)")
+    [[ $st == 0 && $out == *"login: "* ]]
+    ok $? "dvr answers on port 23 with IAC negotiation and a login prompt ($(ms_since "$t0") ms)"
+    local v
+    for v in 4.42.0 4.76.0; do
+        if [[ ! -x $LAB_LIB_DIR/npm/ui-$v/node_modules/.bin/homebridge ]]; then
+            printf 'ok %d - # SKIP Homebridge UI %s not installed (build-aux/dev.sh deps)\n' $(( T_N += 1 )) "$v"
+            printf 'ok %d - # SKIP\n' $(( T_N += 1 ))
+            continue
+        fi
+        t0=$(_lab_now_us)
+        lab_add_homebridge "hb-${v//./}" "$v"; st=$?
+        ip4=$(lab_device_ip "hb-${v//./}")
+        out=$(lab_host_exec curl -s -m 5 "http://$ip4:8581/api/auth/settings")
+        # 4.42.0 predates the setup wizard (no setupWizardComplete at all);
+        # 4.76.0 says false until someone creates the first user.
+        if [[ $v == 4.42.0 ]]; then
+            [[ $st == 0 && $out == *'"packageVersion":"4.42.0"'* && $out != *setupWizardComplete* ]]
+        else
+            [[ $st == 0 && $out == *'"packageVersion":"4.76.0"'* && $out == *'"setupWizardComplete":false'* ]]
+        fi
+        ok $? "Homebridge + UI $v answers, _hap._tcp resolved, /api/auth/settings as expected ($(ms_since "$t0") ms)"
+        out=$(lab_host_exec curl -s -m 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+            -d '{"username":"admin","password":"admin"}' "http://$ip4:8581/api/auth/login")
+        if [[ $v == 4.42.0 ]]; then [[ $out == 201 ]]; else [[ $out == 403 ]]; fi
+        ok $? "UI $v: POST /api/auth/login admin/admin answers $out"
+    done
 
     t0=$(_lab_now_us)
     lab_down

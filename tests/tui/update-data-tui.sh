@@ -118,17 +118,17 @@ fi
 check "the screen names guideline 11 and lists the Wi-Fi credentials" \
   eval 'on_screen "Guideline 11" && on_screen "Wi-Fi network"'
 lab_shelly_calls_clear shelly
-tm send-keys -t iot x
+tm send-keys -t iot d
 wait_ms 3000 on_screen "To confirm, type $short"
 tm send-keys -t iot -l "$short"
 tm send-keys -t iot Escape
 sleep 1
-if ! called Shelly.FactoryReset && on_screen "x: delete it now"; then
+if ! called Shelly.FactoryReset && on_screen "d: delete it now"; then
   ok "Esc at the reset's confirmation (name typed): no Shelly.FactoryReset arrived"
 else
   not_ok "Esc at the confirmation"; calls | sed 's/^/# /'; show
 fi
-tm send-keys -t iot x
+tm send-keys -t iot d
 wait_ms 3000 on_screen "To confirm, type $short"
 tm send-keys -t iot -l "zz${short}"
 tm send-keys -t iot Enter

@@ -36,6 +36,26 @@ assert_config_equal (const IotConfig *a, const IotConfig *b)
   g_assert_cmpfloat (a->join_timeout, ==, b->join_timeout);
   g_assert_cmpfloat (a->auto_return, ==, b->auto_return);
   g_assert_cmpfloat (a->password_reveal_seconds, ==, b->password_reveal_seconds);
+  g_assert_cmpint (a->kiosk, ==, b->kiosk);
+  g_assert_cmpstr (a->kiosk_shop_name, ==, b->kiosk_shop_name);
+  g_assert_cmpstr (a->kiosk_greeting, ==, b->kiosk_greeting);
+  g_assert_cmpstr (a->kiosk_language, ==, b->kiosk_language);
+  g_assert_cmpfloat (a->kiosk_idle_timeout, ==, b->kiosk_idle_timeout);
+  g_assert_cmpfloat (a->kiosk_countdown, ==, b->kiosk_countdown);
+  g_assert_cmpstr (a->kiosk_pin_hash, ==, b->kiosk_pin_hash);
+  g_assert_cmpstr (a->kiosk_receipt_dir, ==, b->kiosk_receipt_dir);
+  g_assert_cmpuint (g_strv_length (a->kiosk_receipt_command), ==,
+                    g_strv_length (b->kiosk_receipt_command));
+  for (guint i = 0; a->kiosk_receipt_command[i]; i++)
+    g_assert_cmpstr (a->kiosk_receipt_command[i], ==, b->kiosk_receipt_command[i]);
+  g_assert_cmpstr (a->kiosk_guidance_url, ==, b->kiosk_guidance_url);
+}
+
+static void
+set_string (char **field, const char *value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
 }
 
 /* Sets every field of @c to something that is not its default. */
@@ -53,16 +73,23 @@ perturb (IotConfig *c)
   c->join_timeout = 7;
   c->auto_return = 99;
   c->password_reveal_seconds = 7.5;
+  c->kiosk = !c->kiosk;
+  set_string (&c->kiosk_shop_name, "Perturbed Shop");
+  set_string (&c->kiosk_greeting, "Hello");
+  set_string (&c->kiosk_language, "de");
+  c->kiosk_idle_timeout = 33;
+  c->kiosk_countdown = 4;
+  set_string (&c->kiosk_pin_hash, "$y$j9T$perturbed$x");
+  set_string (&c->kiosk_receipt_dir, "/tmp/perturbed");
+  g_strfreev (c->kiosk_receipt_command);
+  c->kiosk_receipt_command = g_strsplit ("/bin/cat", " ", -1);
+  set_string (&c->kiosk_guidance_url, "https://example.org/perturbed");
 }
 
 static IotConfig *
 config_copy (const IotConfig *c)
 {
-  IotConfig *copy = iot_config_new ();
-  g_strfreev (copy->service_types);
-  *copy = *c;
-  copy->service_types = g_strdupv (c->service_types);
-  return copy;
+  return iot_config_copy (c);
 }
 
 /* A temporary directory for the files of one test. */
@@ -613,6 +640,55 @@ test_user_file (void)
   g_unlink (user_path);
 }
 
+/* The kiosk group: values land, bad ones are refused with the key named,
+ * and kiosk mode never remembers devices. */
+static void
+test_kiosk (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotConfig) c = iot_config_new ();
+  g_assert_false (c->kiosk);
+  g_assert_true (iot_config_load_string (
+    c,
+    "kiosk: { enabled = true; shop_name = \"Corner Shop\"; language = \"fr\";\n"
+    "  idle_timeout = 30; countdown = 5; pin_hash = \"$y$j9T$abc$def\";\n"
+    "  receipt_dir = \"/var/spool/x\"; receipt_command = [ \"/usr/bin/lp\", \"-d\", \"p1\" ];\n"
+    "  guidance_url = \"https://example.org/{lang}/\"; };\n",
+    &error));
+  g_assert_no_error (error);
+  g_assert_true (c->kiosk);
+  g_assert_cmpstr (c->kiosk_shop_name, ==, "Corner Shop");
+  g_assert_cmpstr (c->kiosk_language, ==, "fr");
+  g_assert_cmpfloat (c->kiosk_idle_timeout, ==, 30);
+  g_assert_cmpstr (c->kiosk_receipt_command[2], ==, "p1");
+  g_assert_true (c->remember_devices);
+  iot_config_force_kiosk (c);
+  g_assert_true (c->kiosk);
+  g_assert_false (c->remember_devices);
+
+  static const char *const bad[][2] = {
+    { "kiosk: { pin_hash = \"1234\"; };", "kiosk.pin_hash" },
+    { "kiosk: { pin_hash = \"$6$salt$abc\"; };", "kiosk.pin_hash" },
+    { "kiosk: { language = \"xx\"; };", "kiosk.language" },
+    { "kiosk: { receipt_dir = \"spool\"; };", "kiosk.receipt_dir" },
+    { "kiosk: { receipt_command = [ \"lp\" ]; };", "kiosk.receipt_command" },
+    { "kiosk: { guidance_url = \"javascript:alert(1)\"; };", "kiosk.guidance_url" },
+    { "kiosk: { shop_name = \"a\\x1b[2Jb\"; };", "kiosk.shop_name" },
+    { "kiosk: { idle_timeout = 1; };", "kiosk.idle_timeout" },
+    { "kiosk: { shop_name = 3; };", "kiosk.shop_name" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (IotConfig) d = iot_config_new ();
+      g_autoptr (IotConfig) before = iot_config_copy (d);
+      g_clear_error (&error);
+      g_assert_false (iot_config_load_string (d, bad[i][0], &error));
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, bad[i][1]));
+      assert_config_equal (d, before);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -629,6 +705,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/failed-load-unchanged", test_failed_load_unchanged);
   g_test_add_func ("/config/not-found", test_not_found);
   g_test_add_func ("/config/user-file", test_user_file);
+  g_test_add_func ("/config/kiosk", test_kiosk);
   int ret = g_test_run ();
   g_free (argv);
   return ret;

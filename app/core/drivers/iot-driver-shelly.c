@@ -162,7 +162,9 @@ on_call_done (GObject *source, GAsyncResult *result, gpointer data)
   IotDriverDevice *dev = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (IotHttpResponse) resp = iot_http_request_finish (dev->http, result, &error);
-  JsonNode *node = resp != NULL ? iot_shelly_parse_reply (resp->status, resp->body, &error) : NULL;
+  JsonNode *node = resp != NULL && !iot_driver_refuse_redirect (dev, resp, &error)
+                     ? iot_shelly_parse_reply (resp->status, resp->body, &error)
+                     : NULL;
   if (node == NULL)
     g_task_return_error (task, error);
   else

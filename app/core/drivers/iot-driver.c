@@ -6,6 +6,7 @@
 
 #include "iot-driver.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 G_DEFINE_QUARK (iot-driver-error-quark, iot_driver_error)
@@ -114,4 +115,20 @@ iot_driver_verify_passed (const IotDriverVerify *verify)
 {
   return verify != NULL && verify->no_password_refused && verify->old_password_refused
          && verify->new_password_accepted;
+}
+
+gboolean
+iot_driver_refuse_redirect (const IotDriverDevice *dev, const IotHttpResponse *resp,
+                            GError **error)
+{
+  if (resp->status < 300 || resp->status >= 400)
+    return FALSE;
+  gboolean away = resp->location == NULL
+                  || iot_http_classify_redirect (NULL, dev->address, resp->location)
+                       == IOT_HTTP_REDIRECT_ELSEWHERE;
+  g_set_error_literal (error, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_BAD_REPLY,
+                       away ? _("The device tried to send the request outside the local "
+                                "network; it was not followed")
+                            : _("The device redirected the request; it was not followed"));
+  return TRUE;
 }

@@ -135,6 +135,12 @@ void iot_driver_verify_free (IotDriverVerify *verify);
 /* TRUE when a verify result proves the change: a PASS. */
 gboolean iot_driver_verify_passed (const IotDriverVerify *verify);
 
+/* Drivers never follow a redirect (iot-http does not either). When @resp
+ * is one (3xx), sets @error to say so, and whether it pointed outside the
+ * local network, and returns TRUE. */
+gboolean iot_driver_refuse_redirect (const IotDriverDevice *dev, const IotHttpResponse *resp,
+                                     GError **error);
+
 /* The drivers. */
 extern const IotDriver iot_driver_shelly_gen2;
 
