@@ -57,7 +57,7 @@ add_line (GPtrArray *lines, const char *fmt, ...)
 
 /* Builds the detail text; every network string is sanitized here. */
 static GPtrArray *
-build_lines (const IotDevice *dev)
+build_lines (const IotDevice *dev, gboolean can_set_up)
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *name = iot_device_dup_display_name (dev);
@@ -81,6 +81,13 @@ build_lines (const IotDevice *dev)
     add_line (lines, _("Settings page: %s (press %s for a QR code)"), url,
               ui_keys_label (IOT_ACTION_QR_CODE));
   add_line (lines, "%s", "");
+  if (can_set_up)
+    {
+      /* Translators: %s is the key (Enter) */
+      add_line (lines, _("Press %s to set up this device: password, updates, personal data."),
+                ui_keys_label (IOT_ACTION_OPEN));
+      add_line (lines, "%s", "");
+    }
 
   g_autoptr (GPtrArray) addrs = iot_device_dup_addresses (dev);
   add_line (lines, "%s", _("Addresses:"));
@@ -130,7 +137,7 @@ detail_draw (IotWizard *w, gpointer data, IotUi *ui)
       return;
     }
   /* Wrap every logical line to the width, then scroll over the result. */
-  g_autoptr (GPtrArray) lines = build_lines (dev);
+  g_autoptr (GPtrArray) lines = build_lines (dev, iot_wizard_has_step (w, "update"));
   g_autoptr (GPtrArray) wrapped = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < lines->len; i++)
     {
@@ -182,6 +189,19 @@ detail_action (IotWizard *w, gpointer data, IotAction action)
     case IOT_ACTION_GUIDELINES:
       iot_wizard_set_next (w, "guideline-card");
       return IOT_STEP_NEXT;
+    case IOT_ACTION_OPEN:
+      {
+        /* Set up this device: password → updates → personal data → summary.
+         * Devices without a password of their own start with updates. */
+        IotSession *session = iot_wizard_get_context (w);
+        IotDevice *dev = iot_session_get_selected (session);
+        if (dev == NULL || !iot_wizard_has_step (w, "update"))
+          return IOT_STEP_STAY;
+        g_autoptr (IotSetupTarget) t = iot_setup_target_new (dev, session->profiles);
+        session->full_setup = TRUE;
+        iot_wizard_set_next (w, t->profile && !t->profile->has_password ? "update" : "password-choose");
+        return IOT_STEP_NEXT;
+      }
     case IOT_ACTION_BACK:
       return IOT_STEP_BACK;
     case IOT_ACTION_QUIT:
@@ -194,9 +214,8 @@ detail_action (IotWizard *w, gpointer data, IotAction action)
 }
 
 static const IotAction detail_bar[] = {
-  IOT_ACTION_HELP, IOT_ACTION_QR_CODE, IOT_ACTION_PASSWORD, IOT_ACTION_GUIDELINES, IOT_ACTION_BACK,
-  IOT_ACTION_QUIT,
-  IOT_ACTION_NONE,
+  IOT_ACTION_HELP, IOT_ACTION_OPEN, IOT_ACTION_QR_CODE, IOT_ACTION_PASSWORD, IOT_ACTION_GUIDELINES,
+  IOT_ACTION_BACK, IOT_ACTION_QUIT, IOT_ACTION_NONE,
 };
 
 const IotStepClass iot_step_device_detail = {

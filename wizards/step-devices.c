@@ -116,8 +116,13 @@ draw_row (IotUi *ui, int row, int index, gboolean selected, gpointer data)
   UiStyle style = selected ? UI_STYLE_SELECTED : reachable ? UI_STYLE_NORMAL : UI_STYLE_DIM;
   int x = 0;
 
+  const IotSetupRecord *rec = iot_session_lookup_record (rc->session, dev->id);
   const IotCheckNotes *notes = iot_session_get_check_notes (rc->session, dev->id, FALSE);
-  if (notes && notes->checked)
+  if (rec != NULL && rec->done)
+    /* Set up with the wizard in this session: a tick, ahead of "new". */
+    ui_text (ui, row, x + 1, rc->cols.badge - 2, selected ? style : UI_STYLE_BADGE,
+             ui_utf8 (ui) ? "\u2713" : "*");
+  else if (notes && notes->checked)
     {
       /* The word is the badge; the colour only repeats it. */
       UiStyle badge = notes->worst == IOT_CHECK_FAIL   ? UI_STYLE_ERROR

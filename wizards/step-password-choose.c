@@ -103,7 +103,14 @@ choose_action (IotWizard *w, gpointer data, IotAction action)
   if (action == IOT_ACTION_QUIT)
     return IOT_STEP_QUIT;
   if (setup == NULL || s->no_password)
-    return action == IOT_ACTION_BACK ? IOT_STEP_BACK : IOT_STEP_STAY;
+    {
+      if (action == IOT_ACTION_OPEN && s->no_password && s->session->full_setup)
+        {
+          iot_wizard_set_next (w, "update");
+          return IOT_STEP_NEXT;
+        }
+      return action == IOT_ACTION_BACK ? IOT_STEP_BACK : IOT_STEP_STAY;
+    }
 
   if (s->typing)
     switch (action)

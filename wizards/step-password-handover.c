@@ -61,7 +61,15 @@ handover_leave (IotWizard *w, gpointer data)
 {
   Handover *s = data;
   g_clear_handle_id (&s->hide_source, g_source_remove);
-  /* The end of the password wizard: the password is wiped now. */
+  /* The end of the password wizard: the password is wiped now, unless
+   * the device took it; then the setup wizard's later steps need it for
+   * the driver, and the session wipes it when the device is left. */
+  IotPasswordSetup *setup = s->session->password;
+  if (setup && setup->applied && setup->secret && s->session->full_setup)
+    {
+      iot_secret_free (s->session->credential);
+      s->session->credential = g_steal_pointer (&setup->secret);
+    }
   g_clear_pointer (&s->session->password, iot_password_setup_free);
   g_free (s);
 }
@@ -82,6 +90,12 @@ handover_action (IotWizard *w, gpointer data, IotAction action)
         show (s);
       return IOT_STEP_STAY;
     case IOT_ACTION_OPEN:
+      if (s->session->full_setup)
+        {
+          iot_wizard_set_next (w, "update");
+          return IOT_STEP_NEXT;
+        }
+      /* fall through */
     case IOT_ACTION_BACK:
       /* Done: back to the device, past the choosing step. */
       iot_wizard_set_back (w, "device-detail");

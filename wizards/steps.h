@@ -15,6 +15,9 @@ extern const IotStepClass iot_step_password_choose;
 extern const IotStepClass iot_step_password_apply;
 extern const IotStepClass iot_step_password_handover;
 extern const IotStepClass iot_step_guideline_card;
+extern const IotStepClass iot_step_update;
+extern const IotStepClass iot_step_personal_data;
+extern const IotStepClass iot_step_summary;
 extern const IotStepClass iot_step_staff_assess;
 
 /* The interactive assistant: the live device list, then a device, and its

@@ -99,6 +99,17 @@ step_index (IotWizard *w, const char *id)
   g_return_val_if_reached (0);
 }
 
+/* TRUE when this wizard has the step @step_id (wizards share step classes,
+ * and a step may offer a way on only where it leads somewhere). */
+gboolean
+iot_wizard_has_step (IotWizard *w, const char *step_id)
+{
+  for (guint i = 0; w->steps[i]; i++)
+    if (strcmp (w->steps[i]->id, step_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* Names the step that IOT_STEP_NEXT goes to (default: the following one). */
 void
 iot_wizard_set_next (IotWizard *w, const char *step_id)

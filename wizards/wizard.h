@@ -52,6 +52,7 @@ void iot_wizard_start (IotWizard *wizard);
 IotStepResult iot_wizard_action (IotWizard *wizard, IotAction action);
 gboolean iot_wizard_text (IotWizard *wizard, gunichar c);
 void iot_wizard_continue (IotWizard *wizard, IotStepResult result);
+gboolean iot_wizard_has_step (IotWizard *wizard, const char *step_id);
 void iot_wizard_set_next (IotWizard *wizard, const char *step_id);
 void iot_wizard_set_back (IotWizard *wizard, const char *step_id);
 void iot_wizard_changed (IotWizard *wizard);

@@ -20,6 +20,11 @@ const IotStepClass *const iot_wizard_main[] = {
   &iot_step_password_handover,
   /* The guideline card, opened from a device's details. */
   &iot_step_guideline_card,
+  /* The rest of a device's setup wizard, after the password: updates,
+   * personal data, and the summary (Enter on the device's details). */
+  &iot_step_update,
+  &iot_step_personal_data,
+  &iot_step_summary,
   NULL,
 };
 

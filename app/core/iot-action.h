@@ -25,6 +25,9 @@
   X (ANSWER_YES, "answer-yes", N_ ("Yes"))                                                \
   X (ANSWER_NO, "answer-no", N_ ("No"))                                                   \
   X (ANSWER_DONT_KNOW, "answer-dont-know", N_ ("Don't know"))                             \
+  X (NEXT_STEP, "next-step", N_ ("Next step"))                                            \
+  X (ERASE, "erase", N_ ("Delete data now"))                                              \
+  X (SAVE, "save", N_ ("Save report"))                                                    \
   X (REVEAL, "reveal", N_ ("Show or hide"))                                               \
   X (BACK, "back", N_ ("Back"))                                                           \
   X (LANGUAGE, "language", N_ ("Language"))                                               \

@@ -102,6 +102,7 @@ static const Schema schema[] = {
   { "network", KIND_GROUP, 0, 0, 0 },
   { "network.join_timeout", KIND_NUMBER, FIELD (join_timeout), 1, 600 },
   { "network.auto_return", KIND_NUMBER, FIELD (auto_return), 1, 86400 },
+  { "network.restart_timeout", KIND_NUMBER, FIELD (restart_timeout), 5, 3600 },
   { "ui.password_reveal_seconds", KIND_NUMBER, FIELD (password_reveal_seconds), 1, 3600 },
   { "kiosk", KIND_GROUP, 0, 0, 0 },
   { "kiosk.enabled", KIND_BOOL, FIELD (kiosk), 0, 0 },
@@ -138,6 +139,7 @@ iot_config_new (void)
   c->ui_show_ipv6 = TRUE;
   c->join_timeout = 30;
   c->auto_return = 600;
+  c->restart_timeout = 180;
   c->password_reveal_seconds = 60;
   c->kiosk = FALSE;
   c->kiosk_shop_name = g_strdup ("");

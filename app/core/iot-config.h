@@ -33,6 +33,7 @@ typedef struct
   /* network */
   double join_timeout; /* seconds a device's hotspot gets to accept this computer */
   double auto_return;  /* seconds on a device's hotspot before going back on its own */
+  double restart_timeout; /* seconds a device gets to come back after an update or reset */
   double password_reveal_seconds; /* a shown password hides itself after this */
   /* kiosk: the in-store setup kiosk (iotsetup --kiosk) */
   gboolean kiosk;

@@ -22,9 +22,8 @@ struct _IotReport
   IotGuidelineResult results[IOT_N_GUIDELINES];
 };
 
-IotReport *
-iot_report_new (const IotDevice *d, const IotProfile *p, const IotGuidelines *gl,
-                IotCheckRunner *runner, GDateTime *date)
+static IotReport *
+report_new (const IotDevice *d, const IotProfile *p, const IotGuidelines *gl, GDateTime *date)
 {
   IotReport *r = g_new0 (IotReport, 1);
   r->id = iot_sanitize_text (d->id, -1, 0);
@@ -44,6 +43,14 @@ iot_report_new (const IotDevice *d, const IotProfile *p, const IotGuidelines *gl
     }
   r->date = date ? g_date_time_ref (date) : g_date_time_new_now_local ();
   r->guidelines = gl;
+  return r;
+}
+
+IotReport *
+iot_report_new (const IotDevice *d, const IotProfile *p, const IotGuidelines *gl,
+                IotCheckRunner *runner, GDateTime *date)
+{
+  IotReport *r = report_new (d, p, gl, date);
   for (guint i = 0; i < IOT_N_GUIDELINES; i++)
     {
       const IotGuidelineResult *g = iot_check_runner_get_result (runner, i + 1);
@@ -51,6 +58,15 @@ iot_report_new (const IotDevice *d, const IotProfile *p, const IotGuidelines *gl
       r->results[i].status = g->status;
       r->results[i].results = g_ptr_array_ref (g->results);
     }
+  return r;
+}
+
+IotReport *
+iot_report_new_from_results (const IotDevice *d, const IotProfile *p, const IotGuidelines *gl,
+                             GPtrArray *results, GDateTime *date)
+{
+  IotReport *r = report_new (d, p, gl, date);
+  iot_check_aggregate (results, gl, r->results);
   return r;
 }
 

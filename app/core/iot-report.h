@@ -26,6 +26,11 @@ typedef struct _IotReport IotReport;
 IotReport *iot_report_new (const IotDevice *device, const IotProfile *profile,
                            const IotGuidelines *guidelines, IotCheckRunner *runner,
                            GDateTime *date);
+/* A report from results decided elsewhere (IotCheckResult*, not consumed),
+ * such as the setup wizard's observations. */
+IotReport *iot_report_new_from_results (const IotDevice *device, const IotProfile *profile,
+                                        const IotGuidelines *guidelines, GPtrArray *results,
+                                        GDateTime *date);
 void iot_report_free (IotReport *report);
 IotCheckStatus iot_report_get_worst (const IotReport *report);
 IotCheckStatus iot_report_get_status (const IotReport *report, guint guideline);

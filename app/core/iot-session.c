@@ -32,6 +32,7 @@ iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks, gpoi
     g_debug ("Device profiles: %s", error->message);
   s->hotspots = iot_hotspots_new (s->network, s->profiles);
   s->check_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  s->records = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) iot_setup_record_free);
   return s;
 }
 
@@ -43,6 +44,8 @@ iot_session_free (IotSession *s)
   iot_password_setup_free (s->password);
   g_clear_pointer (&s->observed, g_hash_table_unref);
   g_clear_pointer (&s->http, iot_http_free);
+  iot_secret_free (s->credential);
+  g_hash_table_unref (s->records);
   iot_hotspots_free (s->hotspots);
   iot_network_free (s->network);
   iot_profiles_free (s->profiles);
@@ -59,6 +62,8 @@ iot_session_free (IotSession *s)
 void
 iot_session_select (IotSession *s, const char *device_id)
 {
+  if (g_strcmp0 (s->selected_id, device_id) != 0)
+    g_clear_pointer (&s->credential, iot_secret_free);
   g_free (s->selected_id);
   s->selected_id = g_strdup (device_id);
 }
@@ -117,4 +122,30 @@ GPtrArray *
 iot_session_get_results (IotSession *s, const char *device_id)
 {
   return s->observed != NULL && device_id != NULL ? g_hash_table_lookup (s->observed, device_id) : NULL;
+}
+
+IotSetupRecord *
+iot_session_get_record (IotSession *s, const char *device_id)
+{
+  IotSetupRecord *r = g_hash_table_lookup (s->records, device_id);
+  if (r == NULL)
+    {
+      r = iot_setup_record_new (device_id);
+      g_hash_table_insert (s->records, r->device_id, r);
+    }
+  return r;
+}
+
+const IotSetupRecord *
+iot_session_lookup_record (IotSession *s, const char *device_id)
+{
+  return device_id ? g_hash_table_lookup (s->records, device_id) : NULL;
+}
+
+void
+iot_session_clear_setup (IotSession *s)
+{
+  g_clear_pointer (&s->credential, iot_secret_free);
+  g_hash_table_remove_all (s->records);
+  s->full_setup = FALSE;
 }

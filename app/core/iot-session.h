@@ -15,6 +15,7 @@
 #include "iot-password.h"
 #include "iot-profile.h"
 #include "iot-registry.h"
+#include "iot-setup-record.h"
 
 typedef struct
 {
@@ -34,6 +35,14 @@ typedef struct
    * IotCheckResult*), e.g. a verified password: the guideline card and the
    * report show these next to the checks' own results. */
   GHashTable *observed;
+  /* The setup wizard (password → updates → personal data → summary) of the
+   * selected device is running: each step leads on to the next. */
+  gboolean full_setup;
+  /* The selected device's password once the password wizard set and
+   * verified it, for the later steps' driver calls; wiped when the person
+   * leaves the device. NULL: the device has none we know. */
+  IotSecret *credential;
+  GHashTable *records; /* device id → IotSetupRecord*: what the wizard did */
 } IotSession;
 
 IotSession *iot_session_new (IotConfig *config, const IotDiscoveryCallbacks *callbacks,
@@ -50,5 +59,12 @@ IotHttp *iot_session_get_http (IotSession *session);
 void iot_session_add_result (IotSession *session, const char *device_id, IotCheckResult *result);
 /* Returns: (nullable) (transfer none): IotCheckResult* of @device_id. */
 GPtrArray *iot_session_get_results (IotSession *session, const char *device_id);
+/* Forgets the setup wizard's state: the records, the held credential (wiped)
+ * and the running flag. The kiosk calls it between customers. */
+void iot_session_clear_setup (IotSession *session);
+/* The record of @device_id, made on first use. */
+IotSetupRecord *iot_session_get_record (IotSession *session, const char *device_id);
+/* The record of @device_id, or NULL when the wizard has not run for it. */
+const IotSetupRecord *iot_session_lookup_record (IotSession *session, const char *device_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotSession, iot_session_free)

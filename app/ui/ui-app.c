@@ -289,7 +289,10 @@ stdin_cb (int fd, GIOCondition cond, gpointer data)
        * are actions. */
       gunichar c = app->show_help ? 0 : typed_char (r, ch);
       if (c == 0 || !iot_wizard_text (app->wizard, c))
-        dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES));
+        {
+          const IotStepClass *step = iot_wizard_get_step (app->wizard);
+          dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES, step ? step->bar : NULL));
+        }
       if (iot_wizard_is_finished (app->wizard))
         break;
     }
@@ -384,6 +387,7 @@ kiosk_reset (App *app)
   /* The customer's answers on guideline cards, and the badges, go too. */
   g_hash_table_remove_all (app->session->check_notes);
   g_clear_pointer (&app->session->observed, g_hash_table_unref);
+  iot_session_clear_setup (app->session);
   /* A fresh wizard: no step keeps what the last customer saw. */
   iot_wizard_free (app->wizard);
   app->wizard = iot_wizard_new (app->steps, app->session);

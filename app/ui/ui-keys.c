@@ -47,6 +47,11 @@ static const Binding bindings[] = {
   { 'y', FALSE, "y", IOT_ACTION_ANSWER_YES },
   { 'n', FALSE, "n", IOT_ACTION_ANSWER_NO },
   { 'd', FALSE, "d", IOT_ACTION_ANSWER_DONT_KNOW },
+  /* The setup wizard: n for the next step (or "no"), d to delete data
+   * (x is the kiosk's export), s to save the report. */
+  { 'n', FALSE, "n", IOT_ACTION_NEXT_STEP },
+  { 'd', FALSE, "d", IOT_ACTION_ERASE },
+  { 's', FALSE, "s", IOT_ACTION_SAVE },
   /* A function key, so it works while a password is being typed. */
   { KEY_F (3), TRUE, "F3", IOT_ACTION_REVEAL },
   { '\t', FALSE, N_ ("Tab"), IOT_ACTION_REVEAL },
@@ -89,13 +94,23 @@ bound_here (IotAction action)
 }
 
 IotAction
-ui_keys_lookup (int key, gboolean is_function_key)
+ui_keys_lookup (int key, gboolean is_function_key, const IotAction *bar)
 {
+  IotAction first = IOT_ACTION_NONE;
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     if (bindings[i].key == key && bindings[i].function_key == is_function_key &&
         bound_here (bindings[i].action))
-      return bindings[i].action;
-  return IOT_ACTION_NONE;
+      {
+        /* A key may mean different things on different screens (n: "no" on
+         * the guideline card, "next step" in the setup wizard): the action
+         * the current screen offers in its bar wins. */
+        for (const IotAction *a = bar; a != NULL && *a != IOT_ACTION_NONE; a++)
+          if (*a == bindings[i].action)
+            return *a;
+        if (first == IOT_ACTION_NONE)
+          first = bindings[i].action;
+      }
+  return first;
 }
 
 /* Returns: the translated label of the first key bound to @action. */
