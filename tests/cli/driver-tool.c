@@ -148,7 +148,8 @@ on_progress (IotDriverPhase phase, gint64 elapsed_ms, gpointer data)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *driver_name = g_strdup ("shelly-gen2");
+  /* NULL until parsed: GOption replaces a string without freeing it. */
+  g_autofree char *driver_name = NULL;
   g_autofree char *pw_file = NULL, *new_file = NULL, *old_file = NULL;
   int port = 80, reboot_timeout = 60000, poll = 500;
   GOptionEntry entries[] = {
@@ -169,6 +170,8 @@ main (int argc, char **argv)
       g_printerr ("driver-tool: %s\n", error != NULL ? error->message : "usage: ADDRESS OPERATION");
       return 2;
     }
+  if (driver_name == NULL)
+    driver_name = g_strdup ("shelly-gen2");
   const IotDriver *drv = iot_driver_lookup (driver_name);
   if (drv == NULL)
     {
