@@ -55,11 +55,16 @@ open_device() {
 }
 
 # to_update: from the device's details, Enter starts the setup wizard;
-# the password steps are passed with Enter (generated password, hand-over).
+# the password steps are passed with Enter (generated password, set and
+# verified on the device, hand-over).
 to_update() {
   open_device "$shelly" || return 1
   tm send-keys -t iot Enter
   wait_ms 5000 on_screen "password" || return 1
+  tm send-keys -t iot Enter
+  wait_ms 5000 on_screen "Setting the password on" || return 1
+  tm send-keys -t iot Enter
+  wait_ms 20000 on_screen "Guideline 1: PASS" || return 1
   tm send-keys -t iot Enter
   wait_ms 5000 on_screen "The new password for" || return 1
   # Kept in memory only, to prove the report does not hold it.
@@ -92,7 +97,9 @@ else
   not_ok "Esc at the consent"; calls | sed 's/^/# /'
 fi
 
-# 2. The update, observed.
+# 2. The update, observed. The first run set a password on the Shelly that
+# only that run knew: the simulator starts afresh (auth off).
+lab_shelly_restart shelly
 start_tui
 wait_ms 15000 on_screen "Shelly"
 to_update && wait_ms 10000 on_screen "is available"
