@@ -244,7 +244,7 @@ iot_http_request_set_auth (IotHttpRequest *req, IotHttpAuth auth, const char *us
   req->user = g_strdup (user);
   g_clear_pointer (&req->secret, iot_secret_free);
   if (secret != NULL)
-    req->secret = iot_secret_new_from (iot_secret_get (secret), iot_secret_len (secret));
+    req->secret = iot_secret_copy (secret);
 }
 
 void

@@ -324,7 +324,7 @@ iot_password_apply_run_async (IotPasswordApply *a, const IotSecret *password, GC
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Run *run = g_new0 (Run, 1);
   run->apply = a;
-  run->password = iot_secret_new_from (iot_secret_get (password), iot_secret_len (password));
+  run->password = iot_secret_copy (password);
   run->internal = g_cancellable_new ();
   run->progress = progress;
   run->progress_data = progress_data;

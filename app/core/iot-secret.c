@@ -91,6 +91,15 @@ iot_secret_new_from (const char *text, gssize len)
   return secret;
 }
 
+IotSecret *
+iot_secret_copy (const IotSecret *secret)
+{
+  g_return_val_if_fail (secret != NULL, NULL);
+  IotSecret *copy = iot_secret_new ();
+  iot_secret_append (copy, secret->page, secret->len);
+  return copy;
+}
+
 void
 iot_secret_free (IotSecret *secret)
 {

@@ -21,6 +21,8 @@ IotSecret *iot_secret_new (void);
 /* A secret holding a copy of @text (@len bytes, or up to NUL when -1);
  * NULL when it is longer than IOT_SECRET_MAX. */
 IotSecret *iot_secret_new_from (const char *text, gssize len);
+/* A new secret with the same contents. */
+IotSecret *iot_secret_copy (const IotSecret *secret);
 void iot_secret_free (IotSecret *secret);
 
 /* NUL-terminated; valid until the secret changes or is freed. */

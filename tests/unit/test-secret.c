@@ -52,6 +52,9 @@ test_equal_and_wipe_all (void)
   g_autoptr (IotSecret) c = iot_secret_new_from ("correct horsf", -1);
   g_assert_true (iot_secret_equal (a, b));
   g_assert_false (iot_secret_equal (a, c));
+  g_autoptr (IotSecret) d = iot_secret_copy (a);
+  g_assert_true (iot_secret_equal (a, d));
+  g_assert_true (iot_secret_get (d) != iot_secret_get (a));
   const char *bytes = iot_secret_get (a);
   iot_secret_wipe_all ();
   g_assert_true (iot_secret_is_empty (a) && iot_secret_is_empty (b) && iot_secret_is_empty (c));

@@ -497,7 +497,7 @@ hb_set_password (IotDriverDevice *dev, const IotSecret *password, GCancellable *
 {
   GTask *task = op_new (dev, OP_SET_PASSWORD, cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
-  op->password = iot_secret_new_from (iot_secret_get (password), iot_secret_len (password));
+  op->password = iot_secret_copy (password);
   op_step (task);
 }
 
@@ -509,9 +509,9 @@ hb_verify_password (IotDriverDevice *dev, const IotSecret *old, const IotSecret 
 {
   GTask *task = op_new (dev, OP_VERIFY, cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
-  op->password = iot_secret_new_from (iot_secret_get (password), iot_secret_len (password));
+  op->password = iot_secret_copy (password);
   if (old != NULL && !iot_secret_is_empty (old))
-    op->old = iot_secret_new_from (iot_secret_get (old), iot_secret_len (old));
+    op->old = iot_secret_copy (old);
   op->verify = g_new0 (IotDriverVerify, 1);
   op_step (task);
 }

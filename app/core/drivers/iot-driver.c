@@ -54,7 +54,7 @@ iot_driver_device_set_credential (IotDriverDevice *dev, const IotSecret *credent
   g_return_if_fail (dev != NULL);
   g_clear_pointer (&dev->credential, iot_secret_free);
   if (credential != NULL)
-    dev->credential = iot_secret_new_from (iot_secret_get (credential), iot_secret_len (credential));
+    dev->credential = iot_secret_copy (credential);
 }
 
 IotDriverInfo *
