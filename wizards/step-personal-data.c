@@ -282,15 +282,6 @@ data_action (IotWizard *w, gpointer data, IotAction action)
 }
 
 static int
-line (IotUi *ui, int row, UiStyle style, const char *text)
-{
-  int rows = ui_body_rows (ui), cols = ui_body_cols (ui);
-  if (row >= rows)
-    return 0;
-  return ui_text_wrapped (ui, row, 1, cols - 2, rows - row, style, text);
-}
-
-static int
 bullets (IotUi *ui, int row, char **items, gboolean numbered)
 {
   int used = 0;
@@ -298,7 +289,7 @@ bullets (IotUi *ui, int row, char **items, gboolean numbered)
     {
       g_autofree char *t = numbered ? g_strdup_printf ("%u. %s", i + 1, _(items[i]))
                                     : g_strdup_printf ("- %s", _(items[i]));
-      used += line (ui, row + used, UI_STYLE_NORMAL, t);
+      used += ui_paragraph (ui, row + used, UI_STYLE_NORMAL, t);
     }
   return used;
 }
@@ -310,13 +301,13 @@ data_draw (IotWizard *w, gpointer data, IotUi *ui)
   int row = 0;
   if (!ensure_target (d))
     {
-      line (ui, 1, UI_STYLE_WARN, _("This device has left the network. Press Esc to go back to the list."));
+      ui_paragraph (ui, 1, UI_STYLE_WARN, _("This device has left the network. Press Esc to go back to the list."));
       return;
     }
   const IotProfile *p = d->target->profile;
   g_autofree char *head = g_strdup_printf (_("Your personal data on “%s”"), d->target->name);
-  row += line (ui, row, UI_STYLE_HEADER, head);
-  row += line (ui, row, UI_STYLE_DIM,
+  row += ui_paragraph (ui, row, UI_STYLE_HEADER, head);
+  row += ui_paragraph (ui, row, UI_STYLE_DIM,
                _("Guideline 11, make it easy to delete personal data: before you sell, return or "
                  "throw away a device, wipe it."));
   row++;
@@ -326,25 +317,25 @@ data_draw (IotWizard *w, gpointer data, IotUi *ui)
     case KNOW_HOW:
       if (p && p->personal_data && p->personal_data[0])
         {
-          row += line (ui, row, UI_STYLE_NORMAL, _("This device holds:"));
+          row += ui_paragraph (ui, row, UI_STYLE_NORMAL, _("This device holds:"));
           row += bullets (ui, row, p->personal_data, FALSE);
         }
       if (p && p->cloud_deletion && *p->cloud_deletion)
-        row += line (ui, row, UI_STYLE_NORMAL, _(p->cloud_deletion));
+        row += ui_paragraph (ui, row, UI_STYLE_NORMAL, _(p->cloud_deletion));
       row++;
       if (d->state == KNOW_HOW)
         {
-          row += line (ui, row, UI_STYLE_NORMAL, _("How to delete it (saved in the report):"));
+          row += ui_paragraph (ui, row, UI_STYLE_NORMAL, _("How to delete it (saved in the report):"));
           row += bullets (ui, row, p ? p->reset_steps : NULL, TRUE);
           row++;
         }
-      line (ui, row, UI_STYLE_WARN,
+      ui_paragraph (ui, row, UI_STYLE_WARN,
             d->state == CHOOSE ? _("Enter: show me how, for later. d: delete it now. n: skip.")
                                : _("Enter: go on. d: delete it now."));
       break;
     case CONFIRM:
       {
-        row += line (ui, row, UI_STYLE_ERROR,
+        row += ui_paragraph (ui, row, UI_STYLE_ERROR,
                      _("This resets the device to its factory settings. Lost: its password, its Wi-Fi "
                        "settings, its name, schedules and everything listed before. It restarts and must "
                        "be set up again."));
@@ -353,13 +344,13 @@ data_draw (IotWizard *w, gpointer data, IotUi *ui)
                                                   "press Enter. Esc cancels; nothing is sent."),
                                                 d->target->short_name);
         row++;
-        row += line (ui, row, UI_STYLE_NORMAL, ask);
+        row += ui_paragraph (ui, row, UI_STYLE_NORMAL, ask);
         g_autofree char *typed = g_strdup_printf ("> %s_", d->typed->str);
-        line (ui, row + 1, UI_STYLE_BADGE, typed);
+        ui_paragraph (ui, row + 1, UI_STYLE_BADGE, typed);
         break;
       }
     case GUIDED:
-      row += line (ui, row, UI_STYLE_NORMAL, _("Do this now, then press Enter (Esc: not now):"));
+      row += ui_paragraph (ui, row, UI_STYLE_NORMAL, _("Do this now, then press Enter (Esc: not now):"));
       row += bullets (ui, row, p ? p->reset_steps : NULL, TRUE);
       break;
     case RESETTING:
@@ -370,14 +361,14 @@ data_draw (IotWizard *w, gpointer data, IotUi *ui)
         g_autofree char *msg = g_strdup_printf (_("Resetting %c %d s of at most %u s: the device "
                                                   "restarts. Please wait."),
                                                 spin[secs % 4], (int) secs, (guint) d->session->config->restart_timeout);
-        line (ui, row, UI_STYLE_NORMAL, msg);
+        ui_paragraph (ui, row, UI_STYLE_NORMAL, msg);
         break;
       }
     case RESULT:
       {
         g_autofree char *res = g_strdup_printf ("%s: %s", iot_check_status_to_label (d->status), d->outcome);
-        row += line (ui, row, d->status == IOT_CHECK_PASS ? UI_STYLE_NORMAL : UI_STYLE_WARN, res);
-        line (ui, row + 1, UI_STYLE_NORMAL, _("Press Enter for the summary."));
+        row += ui_paragraph (ui, row, d->status == IOT_CHECK_PASS ? UI_STYLE_NORMAL : UI_STYLE_WARN, res);
+        ui_paragraph (ui, row + 1, UI_STYLE_NORMAL, _("Press Enter for the summary."));
         break;
       }
     }

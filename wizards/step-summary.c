@@ -113,24 +113,15 @@ summary_action (IotWizard *w, gpointer data, IotAction action)
 }
 
 static int
-line (IotUi *ui, int row, UiStyle style, const char *text)
-{
-  int rows = ui_body_rows (ui), cols = ui_body_cols (ui);
-  if (row >= rows)
-    return 0;
-  return ui_text_wrapped (ui, row, 1, cols - 2, rows - row, style, text);
-}
-
-static int
 list (IotUi *ui, int row, const char *title, GPtrArray *items)
 {
-  int used = line (ui, row, UI_STYLE_HEADER, title);
+  int used = ui_paragraph (ui, row, UI_STYLE_HEADER, title);
   if (items->len == 0)
-    used += line (ui, row + used, UI_STYLE_DIM, _("(nothing)"));
+    used += ui_paragraph (ui, row + used, UI_STYLE_DIM, _("(nothing)"));
   for (guint i = 0; i < items->len; i++)
     {
       g_autofree char *t = g_strdup_printf ("- %s", (char *) items->pdata[i]);
-      used += line (ui, row + used, UI_STYLE_NORMAL, t);
+      used += ui_paragraph (ui, row + used, UI_STYLE_NORMAL, t);
     }
   return used;
 }
@@ -142,14 +133,14 @@ summary_draw (IotWizard *w, gpointer data, IotUi *ui)
   int row = 0, cols = ui_body_cols (ui);
   if (!ensure_report (s))
     {
-      line (ui, 1, UI_STYLE_WARN, _("This device has left the network. Press Esc to go back to the list."));
+      ui_paragraph (ui, 1, UI_STYLE_WARN, _("This device has left the network. Press Esc to go back to the list."));
       return;
     }
   g_autofree char *head = g_strdup_printf (_("Summary for “%s”"), s->target->name);
-  row += line (ui, row, UI_STYLE_HEADER, head);
+  row += ui_paragraph (ui, row, UI_STYLE_HEADER, head);
   if (s->report == NULL)
     {
-      line (ui, row + 1, UI_STYLE_ERROR, s->failed);
+      ui_paragraph (ui, row + 1, UI_STYLE_ERROR, s->failed);
       return;
     }
   for (guint i = 1; i <= IOT_N_GUIDELINES; i++)

@@ -287,15 +287,6 @@ update_action (IotWizard *w, gpointer data, IotAction action)
     }
 }
 
-static int
-line (IotUi *ui, int row, UiStyle style, const char *text)
-{
-  int rows = ui_body_rows (ui), cols = ui_body_cols (ui);
-  if (row >= rows)
-    return 0;
-  return ui_text_wrapped (ui, row, 1, cols - 2, rows - row, style, text);
-}
-
 static void
 update_draw (IotWizard *w, gpointer data, IotUi *ui)
 {
@@ -303,12 +294,12 @@ update_draw (IotWizard *w, gpointer data, IotUi *ui)
   int row = 0;
   if (u->target == NULL)
     {
-      line (ui, 1, UI_STYLE_WARN, _("This device has left the network. Press Esc to go back to the list."));
+      ui_paragraph (ui, 1, UI_STYLE_WARN, _("This device has left the network. Press Esc to go back to the list."));
       return;
     }
   g_autofree char *head = g_strdup_printf (_("Updates for “%s”"), u->target->name);
-  row += line (ui, row, UI_STYLE_HEADER, head);
-  row += line (ui, row, UI_STYLE_DIM,
+  row += ui_paragraph (ui, row, UI_STYLE_HEADER, head);
+  row += ui_paragraph (ui, row, UI_STYLE_DIM,
                _("Guideline 3, keep software updated: updates fix the flaws attackers use."));
   row++;
   const IotProfile *p = u->target->profile;
@@ -316,9 +307,9 @@ update_draw (IotWizard *w, gpointer data, IotUi *ui)
                              /* Translators: %s is a date, YYYY-MM-DD */
                              ? g_strdup_printf (_("The maker promises security updates until %s."), p->support_until)
                              : g_strdup (_("The maker has published no date until which this device gets updates."));
-  row += line (ui, row, UI_STYLE_NORMAL, until);
+  row += ui_paragraph (ui, row, UI_STYLE_NORMAL, until);
   IotAutoUpdate au = p ? p->auto_update : IOT_AUTO_UPDATE_UNKNOWN;
-  row += line (ui, row, au == IOT_AUTO_UPDATE_NO ? UI_STYLE_WARN : UI_STYLE_NORMAL,
+  row += ui_paragraph (ui, row, au == IOT_AUTO_UPDATE_NO ? UI_STYLE_WARN : UI_STYLE_NORMAL,
                au == IOT_AUTO_UPDATE_YES        ? _("It installs updates by itself.")
                : au == IOT_AUTO_UPDATE_OPTIONAL ? _("It can install updates by itself once you turn that on.")
                : au == IOT_AUTO_UPDATE_NO       ? _("It cannot install updates by itself: it has no such setting.")
@@ -375,12 +366,12 @@ update_draw (IotWizard *w, gpointer data, IotUi *ui)
       break;
     }
   if (msg)
-    row += line (ui, row, style, msg);
+    row += ui_paragraph (ui, row, style, msg);
   if (u->state == GUIDED || u->state == ANSWERED)
     {
       if (p && p->updates)
-        row += line (ui, row, UI_STYLE_NORMAL, _(p->updates));
-      row += line (ui, row, UI_STYLE_WARN,
+        row += ui_paragraph (ui, row, UI_STYLE_NORMAL, _(p->updates));
+      row += ui_paragraph (ui, row, UI_STYLE_WARN,
                    u->state == GUIDED ? _("Are automatic updates on now? Enter: yes. n: no or not sure.")
                                       : _("Your answer is recorded as yours. Press Enter to go on."));
       row++;

@@ -170,6 +170,15 @@ ui_fill (IotUi *ui, int row, UiStyle style)
     fill_line (ui->body_top + row, style);
 }
 
+int
+ui_paragraph (IotUi *ui, int row, UiStyle style, const char *utf8)
+{
+  int rows = ui_body_rows (ui), cols = ui_body_cols (ui);
+  if (row >= rows)
+    return 0;
+  return ui_text_wrapped (ui, row, 1, cols - 2, rows - row, style, utf8);
+}
+
 /* Returns: the number of body rows used. */
 int
 ui_text_wrapped (IotUi *ui, int row, int col, int width, int max_rows, UiStyle style,

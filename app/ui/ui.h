@@ -33,6 +33,9 @@ void ui_text (IotUi *ui, int row, int col, int width, UiStyle style, const char 
 void ui_fill (IotUi *ui, int row, UiStyle style);
 int ui_text_wrapped (IotUi *ui, int row, int col, int width, int max_rows, UiStyle style,
                      const char *utf8);
+/* @utf8 wrapped from @row to the bottom of the body, one column in from
+ * each side; 0 when @row is already past it. Returns: the rows used. */
+int ui_paragraph (IotUi *ui, int row, UiStyle style, const char *utf8);
 void ui_offset (IotUi *ui, int rows);
 void ui_set_status (IotUi *ui, UiStyle style, const char *utf8);
 void ui_secret_text (IotUi *ui, int row, int col, UiStyle style, const char *utf8, gsize len);
