@@ -35,6 +35,7 @@ struct _UiKiosk
   char *pin_message;
   IotKioskPinGuard guard;
   GCancellable *cancel; /* the PIN check and the receipt of this session */
+  IotAction bar[16];    /* the customer's function bar of the last draw */
 };
 
 static void kiosk_finish (UiKiosk *k);
@@ -74,14 +75,22 @@ kiosk_reset (UiKiosk *k)
   k->cancel = g_cancellable_new ();
   k->staff = k->pin_open = k->menu_open = k->finishing = FALSE;
   g_clear_pointer (&k->pin_message, g_free);
-  iot_kiosk_end_session (k->kiosk); /* wipes k->pin with every other secret */
-  iot_session_select (k->session, NULL);
-  /* The customer's answers on guideline cards, and the badges, go too. */
-  g_hash_table_remove_all (k->session->check_notes);
-  g_clear_pointer (&k->session->observed, g_hash_table_unref);
-  iot_session_clear_setup (k->session);
-  /* A fresh wizard: no step keeps what the last customer saw. */
+  /* Every secret first (k->pin, a password on the hand-over screen, the
+   * device's new password kept for the later steps), wherever it is. */
+  iot_kiosk_end_session (k->kiosk);
+  /* A fresh wizard: the steps leave (cancelling what they had under way)
+   * and no step keeps what the last customer saw. */
   k->host->restart (k->host_data);
+  IotSession *s = k->session;
+  iot_session_select (s, NULL);
+  /* The customer's answers on guideline cards, and the badges, go too;
+   * so do the password wizard's state, the setup records and the HTTP
+   * connections to their devices. */
+  g_hash_table_remove_all (s->check_notes);
+  g_clear_pointer (&s->observed, g_hash_table_unref);
+  g_clear_pointer (&s->password, iot_password_setup_free);
+  iot_session_clear_setup (s);
+  g_clear_pointer (&s->http, iot_http_free);
 }
 
 static void
@@ -148,8 +157,18 @@ ui_kiosk_is_drawing (UiKiosk *k)
   return k->pin_open || k->menu_open || k->finishing;
 }
 
-/* The function bar: none over the kiosk's own screens; the customer's own
- * (no Quit: that is staff's, behind the PIN); staff see the step's. */
+/* Whether the customer's bar shows @action: never Quit (staff's, behind
+ * the PIN), the shop's Wi-Fi key, or saving into a home directory. */
+static gboolean
+customer_action (IotAction action)
+{
+  return action != IOT_ACTION_QUIT && action != IOT_ACTION_WIFI_QR && action != IOT_ACTION_SAVE &&
+         action != IOT_ACTION_HELP;
+}
+
+/* The function bar: none over the kiosk's own screens; staff see the
+ * step's. A customer sees a short one on the welcome and the device list,
+ * and the step's own keys in a device and its setup, always with Finish. */
 const IotAction *
 ui_kiosk_bar (UiKiosk *k, const IotStepClass *step)
 {
@@ -160,7 +179,21 @@ ui_kiosk_bar (UiKiosk *k, const IotStepClass *step)
   static const IotAction no_bar[] = { IOT_ACTION_NONE };
   if (ui_kiosk_is_drawing (k))
     return no_bar;
-  return k->staff ? step->bar : kiosk_bar;
+  if (k->staff)
+    return step->bar;
+  if (g_strcmp0 (step->id, "language") == 0 || g_strcmp0 (step->id, "devices") == 0)
+    return kiosk_bar;
+  /* Help, Finish, then the step's own, so that Finish stays on the bar
+   * when a long translation leaves items out; Staff last. */
+  guint n = 0;
+  k->bar[n++] = IOT_ACTION_HELP;
+  k->bar[n++] = IOT_ACTION_FINISH;
+  for (const IotAction *a = step->bar; *a != IOT_ACTION_NONE && n < G_N_ELEMENTS (k->bar) - 2; a++)
+    if (customer_action (*a))
+      k->bar[n++] = *a;
+  k->bar[n++] = IOT_ACTION_STAFF;
+  k->bar[n] = IOT_ACTION_NONE;
+  return k->bar;
 }
 
 /* The idle countdown, over whatever the step put in the status line. */
