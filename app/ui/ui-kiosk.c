@@ -36,6 +36,11 @@ struct _UiKiosk
   IotKioskPinGuard guard;
   GCancellable *cancel; /* the PIN check and the receipt of this session */
   IotAction bar[16];    /* the customer's function bar of the last draw */
+  /* The receipt of this session could not be made: why (shown to the
+   * customer until a key or the idle timeout ends the session). */
+  char *receipt_problem;
+  /* The latest such problem of any session, for staff (in their menu). */
+  char *last_receipt_problem;
 };
 
 static void kiosk_finish (UiKiosk *k);
@@ -75,6 +80,7 @@ kiosk_reset (UiKiosk *k)
   k->cancel = g_cancellable_new ();
   k->staff = k->pin_open = k->menu_open = k->finishing = FALSE;
   g_clear_pointer (&k->pin_message, g_free);
+  g_clear_pointer (&k->receipt_problem, g_free);
   /* Every secret first (k->pin, a password on the hand-over screen, the
    * device's new password kept for the later steps), wherever it is. */
   iot_kiosk_end_session (k->kiosk);
@@ -144,6 +150,8 @@ ui_kiosk_free (UiKiosk *k)
   iot_secret_wipe_all ();
   g_clear_pointer (&k->pin, iot_secret_free);
   g_clear_pointer (&k->pin_message, g_free);
+  g_clear_pointer (&k->receipt_problem, g_free);
+  g_clear_pointer (&k->last_receipt_problem, g_free);
   g_clear_pointer (&k->kiosk, iot_kiosk_free);
   ui_keys_set_kiosk (FALSE);
   g_free (k);
@@ -154,7 +162,7 @@ ui_kiosk_free (UiKiosk *k)
 gboolean
 ui_kiosk_is_drawing (UiKiosk *k)
 {
-  return k->pin_open || k->menu_open || k->finishing;
+  return k->pin_open || k->menu_open || k->finishing || k->receipt_problem;
 }
 
 /* Whether the customer's bar shows @action: never Quit (staff's, behind
@@ -219,6 +227,17 @@ ui_kiosk_draw (UiKiosk *k, IotUi *ui)
       ui_text_wrapped (ui, 1, 1, cols - 2, 3, UI_STYLE_NORMAL, _("Making your receipt…"));
       return;
     }
+  if (k->receipt_problem)
+    {
+      int row = 1;
+      row += ui_text_wrapped (ui, row, 1, cols - 2, 3, UI_STYLE_ERROR,
+                              _("Your receipt could not be made. Please ask a member of staff "
+                                "for help."));
+      row += 1 + ui_text_wrapped (ui, row + 1, 1, cols - 2, 4, UI_STYLE_NORMAL, k->receipt_problem);
+      ui_text_wrapped (ui, row + 1, 1, cols - 2, 2, UI_STYLE_DIM,
+                       _("Press any key to return to the welcome."));
+      return;
+    }
   if (k->menu_open)
     {
       const char *items[] = {
@@ -229,6 +248,13 @@ ui_kiosk_draw (UiKiosk *k, IotUi *ui)
       ui_text (ui, 0, 1, cols - 2, UI_STYLE_HEADER, _("Staff menu"));
       for (guint i = 0; i < G_N_ELEMENTS (items); i++)
         ui_text (ui, 2 + (int) i, 2, cols - 3, UI_STYLE_NORMAL, items[i]);
+      if (k->last_receipt_problem)
+        {
+          /* Translators: %s says why, e.g. "The receipt command failed." */
+          g_autofree char *msg =
+            g_strdup_printf (_("The last receipt could not be made: %s"), k->last_receipt_problem);
+          ui_text_wrapped (ui, 3 + (int) G_N_ELEMENTS (items), 1, cols - 2, 4, UI_STYLE_WARN, msg);
+        }
       return;
     }
   int row = ui_text_wrapped (ui, 0, 1, cols - 2, 3, UI_STYLE_NORMAL,
@@ -339,6 +365,11 @@ ui_kiosk_key (UiKiosk *k, int r, wint_t ch)
   gboolean fn = r == KEY_CODE_YES;
   if (k->finishing)
     return TRUE;
+  if (k->receipt_problem)
+    {
+      kiosk_reset (k);
+      return TRUE;
+    }
   if (k->pin_open)
     {
       if ((!fn && (ch == '\n' || ch == '\r')) || (fn && ch == KEY_ENTER))
@@ -413,15 +444,59 @@ finish_free (Finish *f)
   g_free (f);
 }
 
+/* The session's receipt could not be made: the customer is told (and asked
+ * to get staff), staff see it in their menu, the journal gets it. */
+static void
+receipt_failed (UiKiosk *k, const char *why)
+{
+  g_warning ("Receipt: %s", why);
+  g_autofree char *sane = g_strdup (why);
+  g_strdelimit (sane, "\n\r\t", ' ');
+  if (k->receipt_problem)
+    {
+      char *both = g_strdup_printf ("%s %s", k->receipt_problem, sane);
+      g_free (k->receipt_problem);
+      k->receipt_problem = both;
+    }
+  else
+    k->receipt_problem = g_steal_pointer (&sane);
+  g_free (k->last_receipt_problem);
+  k->last_receipt_problem = g_strdup (k->receipt_problem);
+}
+
+/* The receipt is made; the session ends now, or once the customer has
+ * read why the receipt could not be made. */
+static void
+finish_end (UiKiosk *k)
+{
+  if (k->receipt_problem == NULL)
+    {
+      kiosk_reset (k);
+      return;
+    }
+  k->finishing = FALSE;
+  redraw (k);
+}
+
 static void
 receipt_sent_cb (GObject *source, GAsyncResult *res, gpointer data)
 {
   g_autoptr (GError) error = NULL;
-  if (!iot_receipt_send_finish (res, &error))
-    g_warning ("Receipt command: %s", error->message);
+  if (iot_receipt_send_finish (res, &error))
+    {
+      finish_end (data);
+      return;
+    }
+  /* Cancelled: the session ended otherwise (idle, SIGTERM); the kiosk may
+   * be gone. The command itself is left to finish its printing. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  receipt_failed (data, error->message);
+  finish_end (data);
 }
 
-/* All devices done: the receipt goes out, and the session ends. */
+/* All devices done: the receipt goes to the spool and the command; the
+ * session ends when the command is through (or has failed, or timed out). */
 static void
 finish_done (Finish *f)
 {
@@ -432,13 +507,13 @@ finish_done (Finish *f)
   g_autofree char *text = iot_receipt_to_text (f->receipt, url);
   g_autoptr (GError) error = NULL;
   if (*c->kiosk_receipt_dir && !iot_spool_write (c->kiosk_receipt_dir, "receipt", text, NULL, &error))
-    g_warning ("Receipt: %s", error->message);
-  /* The command outlives the session (it is printing); it has its own timeout. */
-  if (c->kiosk_receipt_command[0])
-    iot_receipt_send_async (text, (const char *const *) c->kiosk_receipt_command, 60000, NULL,
-                            receipt_sent_cb, NULL);
+    receipt_failed (k, error->message);
   finish_free (f);
-  kiosk_reset (k);
+  if (c->kiosk_receipt_command[0])
+    iot_receipt_send_async (text, (const char *const *) c->kiosk_receipt_command,
+                            (guint) (c->kiosk_receipt_timeout * 1000), k->cancel, receipt_sent_cb, k);
+  else
+    finish_end (k);
 }
 
 static void finish_next (Finish *f);
