@@ -83,4 +83,8 @@ check "the Shelly with a unique password and published facts: meets the legal mi
 diag "$(grep -E "Verdict|^ *[123]\. " "$work/shelly.screen" | head -6)"
 no_writes() { ! lab_shelly_calls shelly | grep -qE 'SetAuth|SetConfig|"Shelly.Update|FactoryReset|Reboot'; }
 check "the assessment changed nothing on the Shelly (no call that writes)" no_writes
+# The screens, for a walk-through by people.
+if [ -n "${KIOSK_WALKTHROUGH_DIR:-}" ]; then
+  mkdir -p "$KIOSK_WALKTHROUGH_DIR" && cp "$work/hb.screen" "$work/shelly.screen" "$KIOSK_WALKTHROUGH_DIR/"
+fi
 tap_done
