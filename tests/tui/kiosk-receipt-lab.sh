@@ -51,12 +51,17 @@ CONF
   printf '#!/bin/sh\nexec unshare -m "%s" "$@"\n' "$wrap" >"$work/kiosk-ns.sh"
   chmod +x "$work/kiosk-ns.sh"
   IOTSETUP_BIN="$work/kiosk-ns.sh" tui_start IOTSETUP_LOCALEDIR="$work/locale"
-  wait_ms 10000 on_screen "Welcome to Lab Corner Shop"
+  wait_ms 20000 on_screen "Welcome to Lab Corner Shop"
 }
-# finish: English, the device list, F9.
+# finish: English, the device list, F9. Keys typed while a slow (sanitized)
+# build is still starting may be dropped: the language is chosen again.
 finish() {
-  tm send-keys -t iot Home Enter
-  wait_ms 5000 on_screen "Devices on your network" || return 1
+  local _
+  for _ in 1 2 3; do
+    tm send-keys -t iot Home Enter
+    wait_ms 5000 on_screen "Devices on your network" && break
+  done
+  on_screen "Devices on your network" || return 1
   tm send-keys -t iot F9
 }
 told() { wait_ms 10000 on_screen "Your receipt could not be made. Please ask a member of staff" && on_screen "$1"; }

@@ -208,7 +208,7 @@ check "the kiosk is still running" [ "$(iot_pid)" = "$pid" ]
 # The walk-through for people: the hand-over screen (password masked) and the receipt.
 if [ -n "${KIOSK_WALKTHROUGH_DIR:-}" ]; then
   mkdir -p "$KIOSK_WALKTHROUGH_DIR"
-  sed -E "s/$PASSWORD_LINE/   (the password, one character a cell apart)/" "$caps/handover.txt" \
+  sed -E "s/$PASSWORD_LINE.*/   (the password, one character a cell apart)/" "$caps/handover.txt" \
     >"$KIOSK_WALKTHROUGH_DIR/handover.txt"
   cp "$caps"/idle-*.txt "$KIOSK_WALKTHROUGH_DIR/" && cp "$receipt" "$KIOSK_WALKTHROUGH_DIR/receipt.txt"
 fi
