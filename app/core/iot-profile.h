@@ -89,6 +89,9 @@ typedef struct
 char *iot_profiles_default_dir (void);
 IotProfiles *iot_profiles_load_dir (const char *dir, GError **error);
 IotProfile *iot_profile_load_file (const char *path, GError **error);
+IotProfile *iot_profile_load_string (const char *text, const char *name, GError **error);
+/* Takes @items (IotProfile*, freed by the array's free function). */
+IotProfiles *iot_profiles_new (GPtrArray *items, const char *where, GError **error);
 void iot_profiles_free (IotProfiles *profiles);
 void iot_profile_free (IotProfile *profile);
 guint iot_profiles_get_n (const IotProfiles *profiles);

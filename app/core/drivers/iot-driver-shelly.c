@@ -236,41 +236,7 @@ typedef enum
   OP_RESET,
 } OpKind;
 
-typedef struct
-{
-  IotDriverDevice *dev;
-  OpKind kind;
-  int step;
-  IotSecret *password;
-  IotSecret *old;
-  IotDriverInfo *info; /* before the operation */
-  IotDriverVerify *verify;
-  gint64 started;      /* of the wait for a restart */
-  gboolean seen_down;
-} Op;
-
-static void
-op_free (gpointer data)
-{
-  Op *op = data;
-  g_clear_pointer (&op->password, iot_secret_free);
-  g_clear_pointer (&op->old, iot_secret_free);
-  g_clear_pointer (&op->info, iot_driver_info_free);
-  g_clear_pointer (&op->verify, iot_driver_verify_free);
-  g_free (op);
-}
-
-static GTask *
-op_new (IotDriverDevice *dev, OpKind kind, GCancellable *cancellable, GAsyncReadyCallback callback,
-        gpointer user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  Op *op = g_new0 (Op, 1);
-  op->dev = dev;
-  op->kind = kind;
-  g_task_set_task_data (task, op, op_free);
-  return task;
-}
+typedef IotDriverOp Op;
 
 static void op_step (GTask *task);
 
@@ -319,8 +285,7 @@ on_identified (GObject *source, GAsyncResult *result, gpointer data)
   IotDriverInfo *info = node != NULL ? iot_shelly_parse_device_info (node, &error) : NULL;
   if (info == NULL)
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      iot_driver_op_return_error (task, error);
       return;
     }
   if (op->kind == OP_IDENTIFY)
@@ -382,8 +347,7 @@ on_polled (GObject *source, GAsyncResult *result, gpointer data)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_task_return_error (task, g_steal_pointer (&error));
-          g_object_unref (task);
+          iot_driver_op_return_error (task, g_steal_pointer (&error));
           return;
         }
       progress (op, op->seen_down ? IOT_DRIVER_PHASE_WAITING : IOT_DRIVER_PHASE_DOWN);
@@ -394,8 +358,7 @@ on_polled (GObject *source, GAsyncResult *result, gpointer data)
   IotDriverInfo *now = iot_shelly_parse_device_info (node, &error);
   if (now == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      iot_driver_op_return_error (task, g_steal_pointer (&error));
       return;
     }
   gboolean changed = op->info == NULL || g_strcmp0 (now->firmware, op->info->firmware) != 0;
@@ -460,8 +423,7 @@ on_step_call (GObject *source, GAsyncResult *result, gpointer data)
       gboolean refused = g_error_matches (error, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_AUTH);
       if (node == NULL && !refused)
         {
-          g_task_return_error (task, error);
-          g_object_unref (task);
+          iot_driver_op_return_error (task, error);
           return;
         }
       g_clear_error (&error);
@@ -491,12 +453,11 @@ on_step_call (GObject *source, GAsyncResult *result, gpointer data)
           g_set_error_literal (&error, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_UNCHANGED,
                                _("The device did not accept the new password"));
         }
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      iot_driver_op_return_error (task, error);
       return;
     }
 
-  switch (op->kind)
+  switch ((OpKind) op->kind)
     {
     case OP_SET_PASSWORD:
       if (op->step == 1)
@@ -552,7 +513,7 @@ op_step (GTask *task)
       identify_async (task);
       return;
     }
-  switch (op->kind)
+  switch ((OpKind) op->kind)
     {
     case OP_SET_PASSWORD:
       if (op->step == 1)
@@ -579,8 +540,7 @@ op_step (GTask *task)
         call (dev, "Shelly.GetStatus", NULL, op->password, t, c, on_step_call, task);
       else
         {
-          g_task_return_pointer (task, g_steal_pointer (&op->verify), (GDestroyNotify) iot_driver_verify_free);
-          g_object_unref (task);
+          iot_driver_op_return_verify (task);
         }
       return;
     case OP_CHECK_UPDATE:
@@ -604,29 +564,22 @@ static void
 shelly_identify (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback,
                  gpointer user_data)
 {
-  op_step (op_new (dev, OP_IDENTIFY, cancellable, callback, user_data));
+  op_step (iot_driver_op_new (dev, OP_IDENTIFY, NULL, cancellable, callback, user_data));
 }
 
 static void
 shelly_set_password (IotDriverDevice *dev, const IotSecret *password, GCancellable *cancellable,
                      GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = op_new (dev, OP_SET_PASSWORD, cancellable, callback, user_data);
-  Op *op = g_task_get_task_data (task);
-  op->password = iot_secret_copy (password);
-  op_step (task);
+  op_step (iot_driver_op_new (dev, OP_SET_PASSWORD, password, cancellable, callback, user_data));
 }
 
 static void
 shelly_verify_password (IotDriverDevice *dev, const IotSecret *old, const IotSecret *password,
                         GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = op_new (dev, OP_VERIFY, cancellable, callback, user_data);
+  GTask *task = iot_driver_op_new_verify (dev, OP_VERIFY, old, password, cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
-  op->password = iot_secret_copy (password);
-  if (old != NULL && !iot_secret_is_empty (old))
-    op->old = iot_secret_copy (old);
-  op->verify = g_new0 (IotDriverVerify, 1);
   op->step = 1; /* no identify needed */
   op_step (task);
 }
@@ -635,20 +588,20 @@ static void
 shelly_check_update (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback,
                      gpointer user_data)
 {
-  op_step (op_new (dev, OP_CHECK_UPDATE, cancellable, callback, user_data));
+  op_step (iot_driver_op_new (dev, OP_CHECK_UPDATE, NULL, cancellable, callback, user_data));
 }
 
 static void
 shelly_update (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  op_step (op_new (dev, OP_UPDATE, cancellable, callback, user_data));
+  op_step (iot_driver_op_new (dev, OP_UPDATE, NULL, cancellable, callback, user_data));
 }
 
 static void
 shelly_factory_reset (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback,
                       gpointer user_data)
 {
-  op_step (op_new (dev, OP_RESET, cancellable, callback, user_data));
+  op_step (iot_driver_op_new (dev, OP_RESET, NULL, cancellable, callback, user_data));
 }
 
 const IotDriver iot_driver_shelly_gen2 = {

@@ -117,6 +117,66 @@ iot_driver_verify_passed (const IotDriverVerify *verify)
          && verify->new_password_accepted;
 }
 
+static void
+op_free (gpointer data)
+{
+  IotDriverOp *op = data;
+  g_clear_pointer (&op->password, iot_secret_free);
+  g_clear_pointer (&op->old, iot_secret_free);
+  g_clear_pointer (&op->token, iot_secret_free);
+  g_clear_pointer (&op->info, iot_driver_info_free);
+  g_clear_pointer (&op->verify, iot_driver_verify_free);
+  g_free (op);
+}
+
+GTask *
+iot_driver_op_new (IotDriverDevice *dev, int kind, const IotSecret *password, GCancellable *cancellable,
+                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  IotDriverOp *op = g_new0 (IotDriverOp, 1);
+  op->dev = dev;
+  op->kind = kind;
+  if (password != NULL)
+    op->password = iot_secret_copy (password);
+  g_task_set_task_data (task, op, op_free);
+  return task;
+}
+
+GTask *
+iot_driver_op_new_verify (IotDriverDevice *dev, int kind, const IotSecret *old, const IotSecret *password,
+                          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = iot_driver_op_new (dev, kind, password, cancellable, callback, user_data);
+  IotDriverOp *op = g_task_get_task_data (task);
+  if (old != NULL && !iot_secret_is_empty (old))
+    op->old = iot_secret_copy (old);
+  op->verify = g_new0 (IotDriverVerify, 1);
+  return task;
+}
+
+void
+iot_driver_op_fail (GTask *task, IotDriverError code, const char *message)
+{
+  g_task_return_new_error (task, IOT_DRIVER_ERROR, code, "%s", message);
+  g_object_unref (task);
+}
+
+void
+iot_driver_op_return_error (GTask *task, GError *error)
+{
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+void
+iot_driver_op_return_verify (GTask *task)
+{
+  IotDriverOp *op = g_task_get_task_data (task);
+  g_task_return_pointer (task, g_steal_pointer (&op->verify), (GDestroyNotify) iot_driver_verify_free);
+  g_object_unref (task);
+}
+
 gboolean
 iot_driver_refuse_redirect (const IotDriverDevice *dev, const IotHttpResponse *resp,
                             GError **error)
