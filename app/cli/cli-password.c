@@ -162,8 +162,9 @@ show_guided_steps (int fd, const IotPasswordGuided *guided, const IotProfile *pr
   if (iot_password_guided_get_kind (guided) == IOT_GUIDED_SSH)
     {
       const char *old = iot_password_guided_get_old (guided);
+      const char *login = iot_password_guided_get_login (guided);
       g_autofree char *step1 = g_strdup_printf (_("Log in to it from a terminal: %s"),
-                                                iot_password_guided_get_login (guided));
+                                                login != NULL ? login : "ssh");
       g_autofree char *step2 = g_strdup_printf (
           _("Type its current password when asked (the default is “%s”)."), old);
       tty_write (fd, _("Change it on the device yourself, over SSH:"));

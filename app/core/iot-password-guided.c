@@ -283,11 +283,15 @@ iot_password_guided_set_timeout (IotPasswordGuided *g, guint timeout_ms)
 
 /* Main thread only. Freed when the last piece of work (the worker, or the
  * last HTTP request) has come back, which may be after the caller got its
- * answer from the timer. */
+ * answer from the timer, or after the caller (and its IotPasswordGuided)
+ * went away: so it keeps copies of what it needs. */
 typedef struct
 {
   GTask *task; /* the caller's; NULL once answered */
-  IotPasswordGuided *g;
+  IotHttp *http; /* the session's; outlives every request */
+  char *address, *user, *where;
+  guint16 port;
+  GPtrArray *old; /* a reference to the guided's list, never changed after _new */
   IotSecret *password; /* created and freed on the main thread; the worker only reads it */
   GCancellable *internal;
   GCancellable *outer;
@@ -313,6 +317,10 @@ run_free (Run *run)
   g_clear_object (&run->internal);
   iot_secret_free (run->password);
   g_free (run->url);
+  g_free (run->address);
+  g_free (run->user);
+  g_free (run->where);
+  g_ptr_array_unref (run->old);
   g_free (run);
 }
 
@@ -327,7 +335,7 @@ run_answer (Run *run, IotApplyReport *report)
   GTask *task = g_steal_pointer (&run->task);
   if (report != NULL)
     report->verify_ms = (g_get_monotonic_time () - run->started) / 1000;
-  if (g_cancellable_is_cancelled (run->outer))
+  if (g_cancellable_is_cancelled (run->outer) || report == NULL)
     {
       iot_apply_report_free (report);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled");
@@ -506,10 +514,9 @@ ssh_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   Run *run = data;
   SshJob *job = g_task_get_task_data (G_TASK (result));
-  const char *where = run->seen.where;
   run->seen = job->seen;
   run->seen.kind = IOT_GUIDED_SSH;
-  run->seen.where = where;
+  run->seen.where = run->where;
   g_debug ("guided: ssh old %u/%u refused, new %s", run->seen.n_old_refused, run->seen.n_old,
            run->seen.new_accepted ? "accepted" : "not accepted");
   run_decide (run);
@@ -519,14 +526,13 @@ ssh_done (GObject *source, GAsyncResult *result, gpointer data)
 static void
 ssh_start (Run *run)
 {
-  IotPasswordGuided *g = run->g;
   SshJob *job = g_new0 (SshJob, 1);
-  job->address = g_strdup (g->address);
-  job->user = g_strdup (g->user);
-  job->port = g->port;
+  job->address = g_strdup (run->address);
+  job->user = g_strdup (run->user);
+  job->port = run->port;
   job->old = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < g->old->len; i++)
-    g_ptr_array_add (job->old, g_strdup (g->old->pdata[i]));
+  for (guint i = 0; i < run->old->len; i++)
+    g_ptr_array_add (job->old, g_strdup (run->old->pdata[i]));
   job->password = run->password;
   g_autoptr (GTask) inner = g_task_new (NULL, run->internal, ssh_done, run);
   /* Always back on the loop, even when cancelled: the Run outlives the worker. */
@@ -544,9 +550,8 @@ static void
 web_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   Run *run = data;
-  IotPasswordGuided *g = run->g;
   g_autoptr (GError) error = NULL;
-  g_autoptr (IotHttpResponse) resp = iot_http_request_finish (g->http, result, &error);
+  g_autoptr (IotHttpResponse) resp = iot_http_request_finish (run->http, result, &error);
   gboolean asking_first = run->seen.n_old == 0 && !run->seen.asks_login;
   if (run->task == NULL || g_cancellable_is_cancelled (run->internal))
     {
@@ -612,31 +617,31 @@ web_done (GObject *source, GAsyncResult *result, gpointer data)
       run_free (run);
       return;
     }
-  if (run->next_old < g->old->len)
+  if (run->next_old < run->old->len)
     {
-      g_autoptr (IotSecret) old = iot_secret_new_from (g->old->pdata[run->next_old++], -1);
-      web_send (run, g->user, old);
+      g_autoptr (IotSecret) old = iot_secret_new_from (run->old->pdata[run->next_old++], -1);
+      web_send (run, run->user, old);
       return;
     }
   run->seen.new_tried = TRUE;
-  web_send (run, g->user, run->password);
+  web_send (run, run->user, run->password);
 }
 
 static void
 web_send (Run *run, const char *user, const IotSecret *secret)
 {
   g_autoptr (IotHttpRequest) req = iot_http_request_new ("GET", run->url);
-  iot_http_request_set_address (req, run->g->address);
+  iot_http_request_set_address (req, run->address);
   iot_http_request_set_timeout (req, WEB_REQUEST_MS, WEB_REQUEST_MS / 2);
   if (user != NULL)
     iot_http_request_set_auth (req, run->auth, user, secret);
-  iot_http_request_async (run->g->http, req, run->internal, web_done, run);
+  iot_http_request_async (run->http, req, run->internal, web_done, run);
 }
 
 static void
-web_start (Run *run)
+web_start (Run *run, const IotPasswordGuided *g)
 {
-  run->url = g_strdup (run->g->url);
+  run->url = g_strdup (g->url);
   web_send (run, NULL, NULL);
 }
 
@@ -649,7 +654,12 @@ iot_password_guided_verify_async (IotPasswordGuided *g, const IotSecret *passwor
   g_return_if_fail (g != NULL && password != NULL);
   Run *run = g_new0 (Run, 1);
   run->task = g_task_new (NULL, cancellable, callback, user_data);
-  run->g = g;
+  run->http = g->http;
+  run->address = g_strdup (g->address);
+  run->user = g_strdup (g->user);
+  run->where = g_strdup (g->where);
+  run->port = g->port;
+  run->old = g_ptr_array_ref (g->old);
   run->password = iot_secret_copy (password);
   run->started = g_get_monotonic_time ();
   run->internal = g_cancellable_new ();
@@ -657,7 +667,7 @@ iot_password_guided_verify_async (IotPasswordGuided *g, const IotSecret *passwor
   run->outer_handler = g_cancellable_connect (run->outer, G_CALLBACK (on_outer_cancelled),
                                               g_object_ref (run->internal), g_object_unref);
   run->seen.kind = g->kind;
-  run->seen.where = g->where;
+  run->seen.where = run->where;
   switch (g->kind)
     {
     case IOT_GUIDED_SSH:
@@ -666,7 +676,7 @@ iot_password_guided_verify_async (IotPasswordGuided *g, const IotSecret *passwor
       return;
     case IOT_GUIDED_WEB:
       run->timer = g_timeout_add (g->timeout_ms, on_timeout, run);
-      web_start (run);
+      web_start (run, g);
       return;
     case IOT_GUIDED_NONE:
       break;
