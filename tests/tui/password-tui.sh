@@ -121,7 +121,7 @@ check "a sequence is refused" try "abcdefghijk" "a sequence or a pattern"
 check "a counter is refused" try "sunshine123" "a sequence or a pattern"
 check "a weak password is refused" try "Tr0ub4dor&3" "too easy to guess"
 check "a short one is refused" try "x7#Kp" "too short"
-check "typing is masked" eval 'on_screen "•••••" && not_on_screen "x7#Kp"'
+check "typing is masked" wait_ms 3000 eval 'on_screen "•••••" && not_on_screen "x7#Kp"'
 tm send-keys -t iot Enter
 check "Enter does not accept a refused password" eval 'sleep 0.3; on_screen "Your password:"'
 good="violet tractor quietly inhales 42 moons"
