@@ -40,25 +40,9 @@ typedef struct
 {
   GMainLoop *loop;
   int tty; /* opened for the guided steps' Enter, or -1 */
-  gboolean timed_out;
   IotApplyReport *report;
   GError *error;
 } Wait;
-
-static void
-complete_cb (IotDiscovery *discovery, gpointer data)
-{
-  g_main_loop_quit (((Wait *) data)->loop);
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  Wait *w = data;
-  w->timed_out = TRUE;
-  g_main_loop_quit (w->loop);
-  return G_SOURCE_REMOVE;
-}
 
 static void
 applied_cb (GObject *source, GAsyncResult *res, gpointer data)
@@ -240,13 +224,9 @@ apply_to_device (IotSession *session, IotProfiles *profiles, const char *what, c
   g_autoptr (GError) error = NULL;
   g_autoptr (IotSecret) generated = NULL;
   const IotSecret *secret = typed;
-  IotDevice *device = iot_registry_lookup (session->registry, what);
+  IotDevice *device = iot_cli_lookup (session, what);
   if (device == NULL)
-    {
-      g_autofree char *clean = iot_sanitize_text (what, -1, 0);
-      g_printerr (_("iotsetup: no device “%s” was found. Run “iotsetup scan” to list them.\n"), clean);
-      return IOT_EXIT_NONE_FOUND;
-    }
+    return IOT_EXIT_NONE_FOUND;
   g_autoptr (IotProfileMatch) match = iot_profile_match_device (profiles, device);
   const IotProfile *profile = match != NULL ? match->profile : NULL;
   IotPasswordRules rules;
@@ -410,23 +390,10 @@ iot_cli_set_password (IotConfig *config, int argc, char **argv)
       return IOT_EXIT_ERROR;
     }
   Wait wait = { g_main_loop_new (NULL, FALSE), -1 };
-  const IotDiscoveryCallbacks callbacks = { .scan_complete = complete_cb };
-  g_autoptr (IotSession) session = iot_session_new (config, &callbacks, &wait);
+  g_autoptr (IotSession) session = iot_cli_discover (config, wait.loop, timeout);
   int code = IOT_EXIT_ERROR;
-  iot_discovery_start (session->discovery);
-  IotDiscoveryState state = iot_discovery_get_state (session->discovery);
-  if (state == IOT_DISCOVERY_NO_DAEMON || state == IOT_DISCOVERY_FAILED)
-    {
-      g_printerr ("iotsetup: %s\n", iot_discovery_get_error (session->discovery));
-      goto out;
-    }
-  guint timer = g_timeout_add ((guint) (timeout * 1000), timeout_cb, &wait);
-  g_main_loop_run (wait.loop);
-  if (!wait.timed_out)
-    g_source_remove (timer);
-  code = apply_to_device (session, profiles, what, secret, tty, json, verify_only, &wait);
-
-out:
+  if (session != NULL)
+    code = apply_to_device (session, profiles, what, secret, tty, json, verify_only, &wait);
   if (tty >= 0)
     close (tty);
   if (wait.tty >= 0)
