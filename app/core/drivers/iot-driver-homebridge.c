@@ -7,7 +7,10 @@
  * the driver then logs in with the new password, and verification asks the
  * page to log in with nothing, the old password and the new one. Bearer
  * tokens are credentials too: they live in IotSecrets, and the reply they
- * came in is wiped once they are taken out.
+ * came in is wiped once they are taken out. The accessory reset only
+ * rewrites config.json (a new HomeKit username and PIN) and deletes the
+ * pairings: Homebridge takes them up when it restarts, so the driver asks
+ * the page to restart it and waits until the page has gone and come back.
  */
 #include "config.h"
 
@@ -46,6 +49,8 @@ typedef struct
   IotSecret *token;
   gboolean claimed; /* setupWizardComplete: the page has an account */
   IotDriverVerify *verify;
+  gint64 started; /* of the wait for the restart */
+  gboolean seen_down;
 } Op;
 
 static void op_step (GTask *task);
@@ -313,6 +318,73 @@ on_login (GObject *source, GAsyncResult *result, gpointer data)
   op_step (task);
 }
 
+static void
+progress (Op *op, IotDriverPhase phase)
+{
+  if (op->dev->progress != NULL)
+    op->dev->progress (phase, (g_get_monotonic_time () - op->started) / 1000, op->dev->progress_data);
+}
+
+static gboolean
+on_poll_timer (gpointer data)
+{
+  op_step (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+poll_later (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  if ((g_get_monotonic_time () - op->started) / 1000 >= op->dev->reboot_timeout_ms)
+    {
+      op_fail (task, IOT_DRIVER_ERROR_GONE, _("The device did not come back in time"));
+      return;
+    }
+  GSource *timer = g_timeout_source_new (op->dev->poll_interval_ms);
+  g_source_set_callback (timer, on_poll_timer, task, NULL);
+  g_source_set_name (timer, "homebridge restart poll");
+  g_source_attach (timer, g_main_context_get_thread_default ());
+  g_source_unref (timer);
+}
+
+/* A poll of the page while Homebridge restarts: it must be seen gone (the
+ * page goes down with it) before an answer counts as "back", or the
+ * answer could come from before the restart. */
+static void
+on_polled (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GTask *task = data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (IotHttpResponse) resp = iot_http_request_finish (op->dev->http, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (resp == NULL || resp->status != 200)
+    {
+      progress (op, op->seen_down ? IOT_DRIVER_PHASE_WAITING : IOT_DRIVER_PHASE_DOWN);
+      op->seen_down = TRUE;
+      poll_later (task);
+      return;
+    }
+  if (!op->seen_down)
+    {
+      progress (op, IOT_DRIVER_PHASE_WAITING);
+      poll_later (task);
+      return;
+    }
+  progress (op, IOT_DRIVER_PHASE_BACK);
+  IotDriverInfo *info = g_new0 (IotDriverInfo, 1);
+  info->id = g_strdup ("homebridge");
+  info->auth_enabled = op->claimed;
+  g_task_return_pointer (task, info, (GDestroyNotify) iot_driver_info_free);
+  g_object_unref (task);
+}
+
 /* After create-first-user, change-password or the reset. */
 static void
 on_changed (GObject *source, GAsyncResult *result, gpointer data)
@@ -333,11 +405,14 @@ on_changed (GObject *source, GAsyncResult *result, gpointer data)
     }
   if (op->kind == OP_RESET)
     {
-      IotDriverInfo *info = g_new0 (IotDriverInfo, 1);
-      info->id = g_strdup ("homebridge");
-      info->auth_enabled = op->claimed;
-      g_task_return_pointer (task, info, (GDestroyNotify) iot_driver_info_free);
-      g_object_unref (task);
+      /* 2: reset accepted, now the restart; 3: restart accepted, wait. */
+      if (op->step == 3)
+        {
+          op->started = g_get_monotonic_time ();
+          progress (op, IOT_DRIVER_PHASE_SENT);
+        }
+      op->step++;
+      op_step (task);
       return;
     }
   op->step = 3; /* log in with the new password */
@@ -439,8 +514,12 @@ op_step (GTask *task)
     case OP_RESET:
       if (op->step == 1)
         login_current (task);
-      else
+      else if (op->step == 2)
         request (task, "PUT", "/api/server/reset-homebridge-accessory", NULL, op->token, on_changed);
+      else if (op->step == 3)
+        request (task, "PUT", "/api/server/restart", NULL, op->token, on_changed);
+      else
+        request (task, "GET", "/api/auth/settings", NULL, NULL, on_polled);
       return;
     case OP_SET_PASSWORD:
       if (op->step == 1 && !op->claimed)
@@ -524,8 +603,10 @@ hb_check_update (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCal
 }
 
 /* Resets the bridge's HomeKit identity (pairings, accessory cache, a new
- * setup code). The web page's accounts are not touched: dev->credential
- * stays valid. */
+ * username and setup code), restarts Homebridge so that it announces the
+ * new identity, and returns once the page answers again. The web page's
+ * accounts, its config.json otherwise and the plugins are not touched:
+ * dev->credential stays valid. */
 static void
 hb_factory_reset (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback,
                   gpointer user_data)
