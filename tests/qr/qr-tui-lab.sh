@@ -9,75 +9,32 @@
 # colour get two cells a module. Needs root for the lab; skips otherwise.
 set -u
 . "$(dirname "$0")/../lib.sh"
-for tool in tmux zbarimg; do
-  command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
-done
-
-# shellcheck disable=SC2154 # $work: made by lab_test_begin
-# A server (socket) per start, so one shutting down never meets the next.
-run=0
-tm() { tmux -S "$work/tmux-$run.sock" "$@"; }
-tm_cleanup() { tm_stop; }
-lab_test_begin tm_cleanup
-ok "lab comes up"
-
-zbar_opts=(--raw -q)
-zbarimg --help 2>&1 | grep -q -- --nodbus && zbar_opts+=(--nodbus)
-
-screen() { tm capture-pane -p -t iot; }
-on_screen() { screen | grep -qF -- "$1"; }
-not_on_screen() { ! on_screen "$1"; }
-
-# start_tui ENV...: the assistant in a fresh 100x40 pane in the lab's host
-# namespace, with extra environment ENV.
-start_tui() {
-  tm_stop
-  run=$((run + 1))
-  tm -f /dev/null new-session -d -s iot -x 100 -y 40 \
-    "env TERM=screen-256color LANG=C.UTF-8 $* XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN'; echo EXIT=\$?; sleep 3600"
-}
-
-# open_device HOST: from the list, opens the device whose details name HOST.
-open_device() {
-  tm send-keys -t iot Home
-  for _ in $(seq 1 12); do
-    tm send-keys -t iot Enter
-    if wait_ms 1000 on_screen "Host name: $1.local"; then return 0; fi
-    tm send-keys -t iot Escape
-    wait_ms 1000 on_screen "Devices on your network"
-    tm send-keys -t iot Down
-  done
-  return 1
-}
+# shellcheck source-path=SCRIPTDIR source=../tui/tui-lib.sh
+. "$SRCDIR/tests/tui/tui-lib.sh"
+tui_lab_begin
 
 # decodes NAME URL THEME [OPTION...]: the QR screen, captured now, seen on
 # THEME, decodes to exactly URL with a quiet zone of 4 modules or more. The
 # code's rows lie between the line above it and the address below it.
 decodes() {
-  local name=$1 url=$2 theme=$3 first last
+  local name=$1 url=$2 theme=$3 first last got info quiet
   shift 3
-  tm capture-pane -p -e -N -t iot >"$work/$name.screen"
-  tm capture-pane -p -t iot >"$work/$name.text"
+  qr_capture "$work" "$name"
   first=$(grep -n -m1 "Scan the code" "$work/$name.text" | cut -d: -f1)
   last=$(awk -v f="${first:-0}" -v u="$url" 'NR > f && index($0, u) { print NR; exit }' "$work/$name.text")
   [ -n "$first" ] && [ -n "$last" ] || return 1
-  # grep -n counts from 1: the code is on rows first .. last-2 counted from 0.
-  "$PYTHON3" "$SRCDIR/tests/qr/screen-to-pbm.py" --theme "$theme" --rows "$first:$((last - 2))" "$@" \
-    <"$work/$name.screen" >"$work/$name.$theme.pbm" 2>"$work/$name.$theme.info" || return 1
-  zbarimg "${zbar_opts[@]}" "$work/$name.$theme.pbm" >"$work/$name.$theme.out" 2>/dev/null
-  printf '%s\n' "$url" >"$work/$name.want"
-  local info quiet
+  got=$(qr_decode "$work" "$name" "$first" "$last" "$theme" "$@") || return 1
   info=$(cat "$work/$name.$theme.info")
   quiet=${info##*quiet=}
-  diag "$name on a $theme theme: $info, decoded: $(tr '\n' '|' <"$work/$name.$theme.out")"
-  cmp -s "$work/$name.want" "$work/$name.$theme.out" && [ "$quiet" -ge 4 ]
+  diag "$name on a $theme theme: $info, decoded: $got"
+  [ "$got" = "$url" ] && [ "$quiet" -ge 4 ]
 }
 
 printer=$(lab_device_host printer) shelly=$(lab_device_host shelly)
 printer_url="https://$(lab_device_ip printer):8631/" # its adminurl, on its IPv4 address
 shelly_url="http://$(lab_device_ip shelly)/"
 
-start_tui
+tui_start -s 100x40
 check "the printer shows up" wait_ms 15000 on_screen "Printer"
 check "the printer's details open" open_device "$printer"
 check "details name the settings page and the key" \
@@ -118,7 +75,7 @@ check "q quits from the QR screen with status 0" wait_ms 3000 on_screen "EXIT=0"
 # (a slower build, such as the sanitizer one, draws while the test looks).
 
 # LANG=C: two cells a module in black and white colour pairs.
-start_tui LANG=C LC_ALL=C
+tui_start -s 100x40 LANG=C LC_ALL=C
 wait_ms 15000 on_screen "Printer" && open_device "$printer" && tm send-keys -t iot c
 check "LANG=C: QR screen" wait_ms 3000 on_screen "Settings page QR code"
 check "LANG=C: decodes exactly on a light theme" \
@@ -131,7 +88,7 @@ tm send-keys -t iot q
 # video, which reads right on the usual light-on-dark terminal.
 mkdir -p "$XDG_CONFIG_HOME/iotsetup"
 printf 'ui = { color = false; };\n' >"$XDG_CONFIG_HOME/iotsetup/iotsetup.conf"
-start_tui
+tui_start -s 100x40
 wait_ms 15000 on_screen "Printer" && open_device "$printer" && tm send-keys -t iot c
 check "no colour: QR screen" wait_ms 3000 on_screen "Settings page QR code"
 check "no colour: decodes exactly on a dark theme" \

@@ -12,75 +12,29 @@
 # step's time is printed as a diag line. Needs root; skips otherwise.
 set -u
 . "$(dirname "$0")/../lib.sh"
-for tool in tmux zbarimg; do
-  command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
-done
+# shellcheck source-path=SCRIPTDIR source=tui-lib.sh
+. "$SRCDIR/tests/tui/tui-lib.sh"
+tui_lab_begin
 
-# shellcheck disable=SC2154 # $work: made by lab_test_begin
-run=0
-tm() { tmux -S "$work/tmux-$run.sock" "$@"; }
-tm_cleanup() { tm_stop; }
-lab_test_begin tm_cleanup
-ok "lab comes up"
-
-zbar_opts=(--raw -q)
-zbarimg --help 2>&1 | grep -q -- --nodbus && zbar_opts+=(--nodbus)
 caps=$(mktemp -d)
 trap 'rm -rf "$caps"; lab_test_cleanup' EXIT INT TERM
-
-screen() { tm capture-pane -p -t iot; }
-on_screen() { screen | grep -qF -- "$1"; }
-iot_pid() { pgrep -x -P "$(tm display -p -t iot '#{pane_pid}')" iotsetup; }
-
-start_tui() {
-  tm_stop
-  run=$((run + 1))
-  tm -f /dev/null new-session -d -s iot -x 100 -y 45 \
-    "env TERM=screen-256color LANG=C.UTF-8 XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN' 2>>'$work/stderr.log'; echo EXIT=\$?; sleep 3600"
-}
-
-open_device() {
-  tm send-keys -t iot Home
-  for _ in $(seq 1 12); do
-    tm send-keys -t iot Enter
-    if wait_ms 1000 on_screen "Host name: $1.local"; then return 0; fi
-    tm send-keys -t iot Escape
-    wait_ms 1000 on_screen "Devices on your network"
-    tm send-keys -t iot Down
-  done
-  return 1
-}
-
-shown_password() {
-  screen | grep -m1 -E '^ +([acdefhjkmnprtwxy34679-] ){20,}' | tr -d ' '
-}
 
 # decodes TEXT: the hand-over screen's QR code (below the password, above
 # the status line) decodes to exactly TEXT.
 decodes() {
   local first last
-  tm capture-pane -p -e -N -t iot >"$caps/s.screen"
-  tm capture-pane -p -t iot >"$caps/s.text"
-  first=$(grep -n -m1 -E '^ +([acdefhjkmnprtwxy34679-] ){20,}' "$caps/s.text" | cut -d: -f1)
+  qr_capture "$caps" s
+  first=$(grep -n -m1 -E "$PASSWORD_LINE" "$caps/s.text" | cut -d: -f1)
   last=$(grep -n -m1 "Scan the code into" "$caps/s.text" | cut -d: -f1)
   [ -n "$first" ] && [ -n "$last" ] || return 1
-  "$PYTHON3" "$SRCDIR/tests/qr/screen-to-pbm.py" --theme dark --rows "$first:$((last - 2))" \
-    <"$caps/s.screen" >"$caps/s.pbm" 2>/dev/null || return 1
-  [ "$(zbarimg "${zbar_opts[@]}" "$caps/s.pbm" 2>/dev/null)" = "$1" ]
+  [ "$(qr_decode "$caps" s "$first" "$last" dark)" = "$1" ]
 }
 
-leaked() {
-  local pid
-  grep -rqF -- "$1" "$work" "$LAB_DIR" 2>/dev/null && return 0
-  pid=$(iot_pid) || return 1
-  tr '\0' '\n' <"/proc/$pid/environ" | grep -qF -- "$1" && return 0
-  tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qF -- "$1"
-}
 status() { local u=$1; shift; lab_host_exec curl -s -o /dev/null -w '%{http_code}' -m 5 "$@" "$u"; }
 
 shelly=$(lab_device_host shelly)
 rpc="http://$(lab_device_ip shelly)/rpc/Shelly.GetStatus"
-start_tui
+tui_start
 t0=$(now_ms)
 check "the Shelly shows up" wait_ms 15000 on_screen "Shelly"
 diag "found on screen: $(($(now_ms) - t0)) ms"
@@ -109,7 +63,7 @@ check "its QR code decodes to exactly the password" wait_ms 3000 decodes "$pw"
 check "independently: no credentials now get 401" [ "$(status "$rpc")" = 401 ]
 check "independently: digest with the password from the screen gets 200" \
   [ "$(status "$rpc" --digest -u "admin:$pw")" = 200 ]
-check "the password is in no file of the run or lab, environment or argument" eval '! leaked "$pw"'
+check "the password is in no file of the run or lab, environment or argument" eval '! leaked "$pw" "$LAB_DIR"'
 
 # A Shelly that answers SetAuth, then nothing.
 tm send-keys -t iot Escape

@@ -11,27 +11,14 @@
 # while one is held and back after. Needs root for the lab; skips otherwise.
 set -u
 . "$(dirname "$0")/../lib.sh"
-for tool in tmux zbarimg; do
-  command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
-done
+# shellcheck source-path=SCRIPTDIR source=tui-lib.sh
+. "$SRCDIR/tests/tui/tui-lib.sh"
+tui_lab_begin
 
-# shellcheck disable=SC2154 # $work: made by lab_test_begin
-run=0
-tm() { tmux -S "$work/tmux-$run.sock" "$@"; }
-tm_cleanup() { tm_stop; }
-lab_test_begin tm_cleanup
-ok "lab comes up"
-
-zbar_opts=(--raw -q)
-zbarimg --help 2>&1 | grep -q -- --nodbus && zbar_opts+=(--nodbus)
 # Screen captures hold the passwords: they stay out of the searched tree.
 caps=$(mktemp -d)
 trap 'rm -rf "$caps"; lab_test_cleanup' EXIT INT TERM
 
-screen() { tm capture-pane -p -t iot; }
-on_screen() { screen | grep -qF -- "$1"; }
-not_on_screen() { ! on_screen "$1"; }
-iot_pid() { pgrep -x -P "$(tm display -p -t iot '#{pane_pid}')" iotsetup; }
 core_limit() { awk '/^Max core file size/ { print $5 }' "/proc/$(iot_pid)/limits"; }
 
 # A short reveal time, so the test can watch it hide by itself.
@@ -39,58 +26,17 @@ reveal=6
 mkdir -p "$XDG_CONFIG_HOME/iotsetup"
 printf 'ui = { password_reveal_seconds = %s; };\n' "$reveal" >"$XDG_CONFIG_HOME/iotsetup/iotsetup.conf"
 
-# Core files allowed at the start, so that "off while a secret is held" shows.
-start_tui() {
-  tm_stop
-  run=$((run + 1))
-  tm -f /dev/null new-session -d -s iot -x 100 -y 45 \
-    "ulimit -c unlimited; env TERM=screen-256color LANG=C.UTF-8 XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN' 2>>'$work/stderr.log'; echo EXIT=\$?; sleep 3600"
-}
-
-open_device() {
-  tm send-keys -t iot Home
-  for _ in $(seq 1 12); do
-    tm send-keys -t iot Enter
-    if wait_ms 1000 on_screen "Host name: $1.local"; then return 0; fi
-    tm send-keys -t iot Escape
-    wait_ms 1000 on_screen "Devices on your network"
-    tm send-keys -t iot Down
-  done
-  return 1
-}
-
-# shown_password: the generated password as drawn (one cell between
-# characters), put back together.
-shown_password() {
-  screen | grep -m1 -E '^ +([acdefhjkmnprtwxy34679-] ){20,}' | tr -d ' '
-}
-
 # decodes NAME TEXT: the hand-over screen's QR code (between the warning
 # line and the status line) decodes to exactly TEXT.
 decodes() {
   local name=$1 want=$2 first last
-  tm capture-pane -p -e -N -t iot >"$caps/$name.screen"
-  tm capture-pane -p -t iot >"$caps/$name.text"
+  qr_capture "$caps" "$name"
   # Below the "not set" warning, or below the password when it is set.
   first=$(grep -n -m1 "settings page." "$caps/$name.text" | cut -d: -f1)
-  [ -n "$first" ] || first=$(grep -n -m1 -E '^ +([acdefhjkmnprtwxy34679-] ){20,}' "$caps/$name.text" | cut -d: -f1)
+  [ -n "$first" ] || first=$(grep -n -m1 -E "$PASSWORD_LINE" "$caps/$name.text" | cut -d: -f1)
   last=$(grep -n -m1 "Scan the code into" "$caps/$name.text" | cut -d: -f1)
   [ -n "$first" ] && [ -n "$last" ] || return 1
-  "$PYTHON3" "$SRCDIR/tests/qr/screen-to-pbm.py" --theme dark --rows "$first:$((last - 2))" \
-    <"$caps/$name.screen" >"$caps/$name.pbm" 2>"$caps/$name.info" || return 1
-  zbarimg "${zbar_opts[@]}" "$caps/$name.pbm" >"$caps/$name.out" 2>/dev/null
-  printf '%s\n' "$want" >"$caps/$name.want"
-  cmp -s "$caps/$name.want" "$caps/$name.out"
-}
-
-# leaked TEXT: TEXT is in a file of the run's tree (state, configuration,
-# stderr, tmux sockets), in the process's environment or arguments.
-leaked() {
-  local pid
-  grep -rqF -- "$1" "$work" 2>/dev/null && return 0
-  pid=$(iot_pid) || return 1
-  tr '\0' '\n' <"/proc/$pid/environ" | grep -qF -- "$1" && return 0
-  tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qF -- "$1"
+  [ "$(qr_decode "$caps" "$name" "$first" "$last" dark)" = "$want" ]
 }
 
 # through_apply: from the apply step's first screen, runs it (Enter) and
@@ -102,7 +48,8 @@ through_apply() {
 }
 
 shelly=$(lab_device_host shelly)
-start_tui
+# Core files allowed at the start, so that "off while a secret is held" shows.
+tui_start -c
 check "the Shelly shows up" wait_ms 15000 on_screen "Shelly"
 check "the Shelly's details open" open_device "$shelly"
 check "the function bar offers the password" on_screen "p Set password"
@@ -199,7 +146,7 @@ check "after quitting: no password in any file of the run" \
   eval '! grep -rqF -- "$pw" "$work" && ! grep -rqF -- "$good" "$work"'
 
 # SIGTERM while a password is on screen: it ends and restores the terminal.
-start_tui
+tui_start -c
 wait_ms 15000 on_screen "Shelly" && open_device "$shelly" && tm send-keys -t iot p Enter
 check "SIGTERM: a password is on screen" eval 'through_apply && wait_ms 3000 on_screen "The new password for"'
 kill -s TERM "$(iot_pid)"
