@@ -31,8 +31,11 @@ mkdir -p "$XDG_CONFIG_HOME/iotsetup" "$work/home" "$work/caps"
 # Homebridge's restart takes about 11 s here.
 printf 'network = { restart_timeout = 40.0; };\n' >"$XDG_CONFIG_HOME/iotsetup/iotsetup.conf"
 
-if lab_add_homebridge hb 4.76.0; then
-  ok "Homebridge 1.11.4 with UI 4.76.0 is up"
+# IOTSETUP_HB_UI=4.42.0 (tests/bench/wizard-table.sh): the older page,
+# which starts with admin/admin instead of waiting to be claimed.
+ui=${IOTSETUP_HB_UI:-4.76.0}
+if lab_add_homebridge hb "$ui"; then
+  ok "Homebridge 1.11.4 with UI $ui is up"
 else
   not_ok "Homebridge comes up"; tap_done; exit 1
 fi
@@ -60,7 +63,7 @@ pw=
 if open_device "$host" && tm send-keys -t iot Enter && wait_ms 5000 on_screen "password" &&
   tm send-keys -t iot Enter && wait_ms 5000 on_screen "Setting the password on" &&
   tm send-keys -t iot Enter && wait_ms 20000 on_screen "Guideline 1: PASS"; then
-  ok "password: the unclaimed page claimed, guideline 1 PASS ($(($(now_ms) - t_start)) ms)"
+  ok "password: set on the page (4.76.0: claimed), guideline 1 PASS ($(($(now_ms) - t_start)) ms)"
 else
   not_ok "password step"; show
 fi
