@@ -215,6 +215,8 @@ data_leave (IotWizard *w, gpointer data)
 static void
 start_reset (Data *d)
 {
+  /* CONFIRM is only reached with a driver. */
+  g_return_if_fail (d->driver != NULL);
   Link *l = d->link = g_new0 (Link, 1);
   l->d = d;
   l->http = iot_http_new ();
