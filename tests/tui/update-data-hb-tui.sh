@@ -44,6 +44,7 @@ dir=$LAB_DIR/dev/hb
 username() { "$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["bridge"]["username"])' "$dir/storage/config.json"; }
 hb_log_has() { grep -qa "$1" "$dir/homebridge.log"; }
 # The UI's log lines for the accessory reset (4.76.0 / 4.42.0 wording).
+# shellcheck disable=SC2120 # called with an argument inside eval
 reset_logged() { grep -qaiE "(bridge reset|Homebridge Reset)${1:+: new username:? $1}" "$dir/homebridge.log"; }
 # all_in_text TEXT...: every TEXT is on the screen, its wrapped lines joined.
 all_in_text() {
