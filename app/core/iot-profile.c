@@ -94,6 +94,8 @@ iot_profile_free (IotProfile *p)
   g_free (p->setup_url);
   g_free (p->support_until);
   g_free (p->updates);
+  g_free (p->update_url);
+  g_free (p->reset_loses);
   g_strfreev (p->personal_data);
   g_strfreev (p->reset_steps);
   g_free (p->cloud_deletion);
@@ -628,6 +630,7 @@ load_profile (Ctx *c, IotProfile *p, config_setting_t *root, const char *expecte
     "setup_url",
     "web_port",
     "credentials_in_url",
+    "reset_loses",
     NULL,
   };
   if (!check_members (c, root, NULL, known) || !get_text (c, root, NULL, "id", FALSE, &p->id))
@@ -670,7 +673,7 @@ load_profile (Ctx *c, IotProfile *p, config_setting_t *root, const char *expecte
                  "support_until",
                  _("must be a date such as 2027-12-31, or \"\" when none is published"));
 
-  static const char *const updates_known[] = { "auto_update", "how", NULL };
+  static const char *const updates_known[] = { "auto_update", "how", "url", NULL };
   config_setting_t *updates;
   guint auto_update;
   if (!get_group (c, root, NULL, "updates", TRUE, &updates)
@@ -679,6 +682,22 @@ load_profile (Ctx *c, IotProfile *p, config_setting_t *root, const char *expecte
       || !get_text (c, updates, "updates", "how", FALSE, &p->updates))
     return FALSE;
   p->auto_update = (IotAutoUpdate) auto_update;
+  /* Optional: where updates are installed, for the QR code of the guided
+   * steps: the maker's page, or a path on the device's own web page. */
+  if (config_setting_get_member (updates, "url") == NULL)
+    p->update_url = g_strdup ("");
+  else if (!get_text (c, updates, "updates", "url", TRUE, &p->update_url))
+    return FALSE;
+  if (*p->update_url && !g_regex_match_simple ("^(https?://|/)[^\\s\"<>]*$", p->update_url,
+                                               G_REGEX_DOLLAR_ENDONLY, 0))
+    return fail (c, IOT_CONFIG_ERROR_VALUE, config_setting_get_member (updates, "url"), "updates.url",
+                 _("must be a web address (https://…), a path on the device's page (/…), or \"\""));
+  /* Optional: what the driver's "delete it now" loses, when that is less
+   * than a factory reset (the Homebridge accessory reset). */
+  if (config_setting_get_member (root, "reset_loses") == NULL)
+    p->reset_loses = g_strdup ("");
+  else if (!get_text (c, root, NULL, "reset_loses", TRUE, &p->reset_loses))
+    return FALSE;
 
   if (!get_texts (c, root, NULL, "personal_data", TRUE, 0, &text_items, &p->personal_data)
       || !get_texts (c, root, NULL, "reset_steps", TRUE, 1, &text_items, &p->reset_steps)

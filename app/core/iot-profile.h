@@ -56,9 +56,11 @@ typedef struct
   char *support_until; /* "YYYY-MM-DD", "" when not published */
   IotAutoUpdate auto_update;
   char *updates; /* how updates are installed */
+  char *update_url; /* the maker's update page, or "/path" on the device's page; "" when none */
   char **personal_data;
   char **reset_steps;
   char *cloud_deletion;           /* "" when there is no cloud account */
+  char *reset_loses;              /* what the driver's reset loses, "" for a factory reset */
   GPtrArray *default_credentials; /* IotCredential* */
   gboolean has_password;          /* FALSE: no password of its own (setup codes) */
   guint password_min, password_max;

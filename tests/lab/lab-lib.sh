@@ -1357,7 +1357,9 @@ lab_device_file() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/$2"; }
 #   namespace of its own). 4.42.0 creates the user admin/admin; 4.76.0 has
 #   no user (setupWizardComplete false). No route leaves the lab. Takes 2-3
 #   s and about 200 MB; returns when GET /api/auth/settings answers and the
-#   host resolves _hap._tcp.
+#   host resolves _hap._tcp. A supervising shell starts Homebridge again
+#   whenever it exits (PUT /api/server/restart ends it), as a service
+#   manager would; its log says "lab: homebridge exited".
 lab_add_homebridge() {
     local name=${1:-} ver=${2:-} ip dir ns ll host mods
     mods=$LAB_LIB_DIR/npm/ui-$ver/node_modules
@@ -1389,11 +1391,22 @@ EOS
     : >"$dir/ipv4only"
     # Its mDNS stack does not pin the interface for every socket.
     ip -n "$ns" route add 224.0.0.0/4 dev lab0 || return 1
+    # Restarted whenever it exits, as its service manager does on a real
+    # install: the web page restarts Homebridge by ending it (after an
+    # accessory reset, for one). TERM (lab_down) ends the loop and KILLs
+    # Homebridge, which ignores TERM for seconds.
     # shellcheck disable=SC2016 # $1.. are expanded by the inner sh
     _lab_spawn "dev:$name:homebridge" "$dir/homebridge.log" \
         env "HOME=$dir/storage" UIX_STORAGE_PATH="$dir/storage" \
         ip netns exec "$ns" unshare --uts /bin/sh -c '
-            hostname "$1" && exec "$2/.bin/homebridge" -I -U "$3" -P "$2" --strict-plugin-resolution
+            hostname "$1" || exit 1
+            trap "kill -KILL \$c 2>/dev/null; exit 0" TERM INT
+            while :; do
+                "$2/.bin/homebridge" -I -U "$3" -P "$2" --strict-plugin-resolution & c=$!
+                wait $c
+                echo "lab: homebridge exited, starting it again"
+                sleep 0.5
+            done
         ' sh "$host" "$mods" "$dir/storage"
     _lab_wait "the Homebridge UI of $name" "$LAB_TIMEOUT" _lab_homebridge_ui_answers "$ip" || return 1
     lab_wait_visible "$name"

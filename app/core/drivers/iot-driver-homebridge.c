@@ -7,7 +7,10 @@
  * the driver then logs in with the new password, and verification asks the
  * page to log in with nothing, the old password and the new one. Bearer
  * tokens are credentials too: they live in IotSecrets, and the reply they
- * came in is wiped once they are taken out.
+ * came in is wiped once they are taken out. The accessory reset only
+ * rewrites config.json (a new HomeKit username and PIN) and deletes the
+ * pairings: Homebridge takes them up when it restarts, so the driver asks
+ * the page to restart it and waits until the page has gone and come back.
  */
 #include "config.h"
 
@@ -43,6 +46,7 @@ typedef enum
   REPLY_LOGIN,
   REPLY_CHANGED, /* create-first-user, change-password, the reset */
   REPLY_VERSION,
+  REPLY_POLL, /* the page, while Homebridge restarts */
 } Reply;
 
 typedef IotDriverOp Op;
@@ -384,7 +388,15 @@ on_changed (GTask *task, Op *op, IotHttpResponse *resp)
   if (!iot_homebridge_parse_changed (resp->status, &error))
     iot_driver_op_return_error (task, error);
   else if (op->kind == OP_RESET)
-    return_info (task, NULL, NULL);
+    {
+      /* 2: the reset was taken, now the restart; 3: the restart was taken. */
+      if (op->step == 3)
+        {
+          op->started = g_get_monotonic_time ();
+          iot_driver_op_progress (op, IOT_DRIVER_PHASE_SENT);
+        }
+      next_step (task, op);
+    }
   else
     {
       op->step = 3; /* log in with the new password */
@@ -414,12 +426,42 @@ on_version (GTask *task, Op *op, IotHttpResponse *resp)
 }
 
 static void
+poll_page (GTask *task)
+{
+  op_step (task);
+}
+
+/* A poll of the page while Homebridge restarts (@resp NULL: no answer). It
+ * must be seen gone (the page goes down with it) before an answer counts as
+ * "back", or the answer could come from before the restart. */
+static void
+on_polled (GTask *task, Op *op, IotHttpResponse *resp)
+{
+  if (resp == NULL || resp->status != 200 || !op->seen_down)
+    {
+      gboolean down = resp == NULL || resp->status != 200;
+      iot_driver_op_progress (op, down && !op->seen_down ? IOT_DRIVER_PHASE_DOWN : IOT_DRIVER_PHASE_WAITING);
+      op->seen_down = op->seen_down || down;
+      iot_driver_op_poll_later (task, poll_page);
+      return;
+    }
+  iot_driver_op_progress (op, IOT_DRIVER_PHASE_BACK);
+  return_info (task, NULL, NULL);
+}
+
+static void
 on_reply (GObject *source, GAsyncResult *result, gpointer data)
 {
   GTask *task = data;
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (IotHttpResponse) resp = iot_http_request_finish (op->dev->http, result, &error);
+  if (resp == NULL && op->awaiting == REPLY_POLL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (&error);
+      on_polled (task, op, NULL);
+      return;
+    }
   if (resp == NULL)
     {
       iot_driver_op_return_error (task, error);
@@ -438,6 +480,9 @@ on_reply (GObject *source, GAsyncResult *result, gpointer data)
       break;
     case REPLY_VERSION:
       on_version (task, op, resp);
+      break;
+    case REPLY_POLL:
+      on_polled (task, op, resp);
       break;
     }
 }
@@ -477,8 +522,12 @@ op_step (GTask *task)
     case OP_RESET:
       if (op->step == 1)
         login_current (task);
-      else
+      else if (op->step == 2)
         request (task, "PUT", "/api/server/reset-homebridge-accessory", NULL, op->token, REPLY_CHANGED);
+      else if (op->step == 3)
+        request (task, "PUT", "/api/server/restart", NULL, op->token, REPLY_CHANGED);
+      else
+        request (task, "GET", "/api/auth/settings", NULL, NULL, REPLY_POLL);
       return;
     case OP_SET_PASSWORD:
       if (op->step == 1 && !op->claimed)
@@ -548,8 +597,10 @@ hb_check_update (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCal
 }
 
 /* Resets the bridge's HomeKit identity (pairings, accessory cache, a new
- * setup code). The web page's accounts are not touched: dev->credential
- * stays valid. */
+ * username and setup code), restarts Homebridge so that it announces the
+ * new identity, and returns once the page answers again. The web page's
+ * accounts, its config.json otherwise and the plugins are not touched:
+ * dev->credential stays valid. */
 static void
 hb_factory_reset (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback,
                   gpointer user_data)
