@@ -240,13 +240,6 @@ typedef IotDriverOp Op;
 
 static void op_step (GTask *task);
 
-static void
-progress (Op *op, IotDriverPhase phase)
-{
-  if (op->dev->progress != NULL)
-    op->dev->progress (phase, (g_get_monotonic_time () - op->started) / 1000, op->dev->progress_data);
-}
-
 static JsonNode *
 params_stage (void)
 {
@@ -311,29 +304,10 @@ identify_async (GTask *task)
 
 static void poll_now (GTask *task);
 
-static gboolean
-on_poll_timer (gpointer data)
-{
-  poll_now (data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 poll_later (GTask *task)
 {
-  Op *op = g_task_get_task_data (task);
-  if ((g_get_monotonic_time () - op->started) / 1000 >= op->dev->reboot_timeout_ms)
-    {
-      g_task_return_new_error (task, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_GONE, "%s",
-                               _("The device did not come back in time"));
-      g_object_unref (task);
-      return;
-    }
-  GSource *timer = g_timeout_source_new (op->dev->poll_interval_ms);
-  g_source_set_callback (timer, on_poll_timer, task, NULL);
-  g_source_set_name (timer, "shelly restart poll");
-  g_source_attach (timer, g_main_context_get_thread_default ());
-  g_source_unref (timer);
+  iot_driver_op_poll_later (task, poll_now);
 }
 
 static void
@@ -350,7 +324,7 @@ on_polled (GObject *source, GAsyncResult *result, gpointer data)
           iot_driver_op_return_error (task, g_steal_pointer (&error));
           return;
         }
-      progress (op, op->seen_down ? IOT_DRIVER_PHASE_WAITING : IOT_DRIVER_PHASE_DOWN);
+      iot_driver_op_progress (op, op->seen_down ? IOT_DRIVER_PHASE_WAITING : IOT_DRIVER_PHASE_DOWN);
       op->seen_down = TRUE;
       poll_later (task);
       return;
@@ -364,7 +338,7 @@ on_polled (GObject *source, GAsyncResult *result, gpointer data)
   gboolean changed = op->info == NULL || g_strcmp0 (now->firmware, op->info->firmware) != 0;
   if (op->kind == OP_UPDATE && changed)
     {
-      progress (op, IOT_DRIVER_PHASE_BACK);
+      iot_driver_op_progress (op, IOT_DRIVER_PHASE_BACK);
       g_task_return_pointer (task, now, (GDestroyNotify) iot_driver_info_free);
       g_object_unref (task);
       return;
@@ -373,11 +347,11 @@ on_polled (GObject *source, GAsyncResult *result, gpointer data)
     {
       /* Still up: the restart has not begun. */
       iot_driver_info_free (now);
-      progress (op, IOT_DRIVER_PHASE_WAITING);
+      iot_driver_op_progress (op, IOT_DRIVER_PHASE_WAITING);
       poll_later (task);
       return;
     }
-  progress (op, IOT_DRIVER_PHASE_BACK);
+  iot_driver_op_progress (op, IOT_DRIVER_PHASE_BACK);
   if (op->kind == OP_UPDATE)
     g_task_return_new_error (task, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_UNCHANGED, "%s",
                              _("The device restarted, but its firmware version did not change"));
@@ -486,7 +460,7 @@ on_step_call (GObject *source, GAsyncResult *result, gpointer data)
     case OP_UPDATE:
     case OP_RESET:
       op->started = g_get_monotonic_time ();
-      progress (op, IOT_DRIVER_PHASE_SENT);
+      iot_driver_op_progress (op, IOT_DRIVER_PHASE_SENT);
       poll_later (task);
       return;
     case OP_IDENTIFY:

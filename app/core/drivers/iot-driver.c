@@ -192,3 +192,43 @@ iot_driver_refuse_redirect (const IotDriverDevice *dev, const IotHttpResponse *r
                             : _("The device redirected the request; it was not followed"));
   return TRUE;
 }
+
+void
+iot_driver_op_progress (IotDriverOp *op, IotDriverPhase phase)
+{
+  if (op->dev->progress != NULL)
+    op->dev->progress (phase, (g_get_monotonic_time () - op->started) / 1000, op->dev->progress_data);
+}
+
+typedef struct
+{
+  GTask *task;
+  void (*poll) (GTask *task);
+} Poll;
+
+static gboolean
+on_poll_timer (gpointer data)
+{
+  Poll *p = data;
+  p->poll (p->task);
+  return G_SOURCE_REMOVE;
+}
+
+void
+iot_driver_op_poll_later (GTask *task, void (*poll) (GTask *task))
+{
+  IotDriverOp *op = g_task_get_task_data (task);
+  if ((g_get_monotonic_time () - op->started) / 1000 >= op->dev->reboot_timeout_ms)
+    {
+      iot_driver_op_fail (task, IOT_DRIVER_ERROR_GONE, _("The device did not come back in time"));
+      return;
+    }
+  Poll *p = g_new (Poll, 1);
+  p->task = task;
+  p->poll = poll;
+  GSource *timer = g_timeout_source_new (op->dev->poll_interval_ms);
+  g_source_set_callback (timer, on_poll_timer, p, g_free);
+  g_source_set_name (timer, "driver restart poll");
+  g_source_attach (timer, g_main_context_get_thread_default ());
+  g_source_unref (timer);
+}

@@ -181,6 +181,12 @@ GTask *iot_driver_op_new_verify (IotDriverDevice *dev, int kind, const IotSecret
 void iot_driver_op_fail (GTask *task, IotDriverError code, const char *message);
 void iot_driver_op_return_error (GTask *task, GError *error);
 void iot_driver_op_return_verify (GTask *task);
+/* Reports @phase of a restart wait, with the time since op->started. */
+void iot_driver_op_progress (IotDriverOp *op, IotDriverPhase phase);
+/* Runs @poll on @task after the device's poll interval, or fails @task as
+ * GONE when the wait that began at op->started has reached the device's
+ * reboot_timeout_ms. */
+void iot_driver_op_poll_later (GTask *task, void (*poll) (GTask *task));
 
 /* The drivers. */
 extern const IotDriver iot_driver_shelly_gen2;
