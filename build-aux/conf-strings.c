@@ -14,7 +14,7 @@
 /* Settings whose text is shown to people. */
 static const char *const translatable[] = {
   "title", "explanation", "how", "personal_data", "reset_steps",
-  "cloud_deletion", "note", "guidance", NULL,
+  "cloud_deletion", "note", "guidance", "reset_loses", NULL,
 };
 
 static int

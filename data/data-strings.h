@@ -201,6 +201,8 @@ N_("On the web page, in Settings, choose Unpair Bridges / Reset Homebridge Acces
 N_("Remove the bridge from Apple's Home app as well.");
 /* Translators: data/profiles/homebridge.conf, setting “reset_steps” */
 N_("To delete everything, delete Homebridge's storage folder (usually /var/lib/homebridge) on the computer it runs on.");
+/* Translators: data/profiles/homebridge.conf, setting “reset_loses” */
+N_("This resets the bridge's HomeKit identity. Lost: its pairing with Apple's Home app (its accessories disappear from Home, with their rooms, scenes and automations), its HomeKit ID and setup code (new ones are made) and its cached accessories. Homebridge then restarts. Kept: the web page's users and password, the plugins and their settings.");
 /* Translators: data/profiles/homebridge.conf, setting “cloud_deletion” */
 N_("Homebridge has no cloud account of its own. Accounts that its plugins use (for example a camera maker's) are deleted with those makers.");
 /* Translators: data/profiles/homebridge.conf, setting “note” */

@@ -4,9 +4,13 @@
  * driver on the loop (WAIT, with progress, a timeout, Esc cancels), and
  * the result says what happened, what the device's password is now and,
  * on failure, how to recover (the profile's reset steps). Without a driver
- * it shows the profile's steps and a QR code of the settings page; the
- * person sets it there and confirms, and the assistant checks what it can.
- * Only a verified result is recorded as G1 PASS in the session.
+ * the person sets it by guided steps: on an SSH host, log in and run
+ * passwd; elsewhere, the profile's steps and a QR code of the settings
+ * page. The new password is on this screen while they type it (a key
+ * hides it; it is never drawn once the check starts). Enter then verifies
+ * it (iot-password-guided: over SSH, or on the settings page); a check
+ * that fails offers the steps again. Only a verified result is recorded as
+ * G1 PASS in the session.
  */
 #include "config.h"
 
@@ -14,6 +18,7 @@
 
 #include "app/core/iot-device-url.h"
 #include "app/core/iot-password-apply.h"
+#include "app/core/iot-password-guided.h"
 #include "app/core/iot-qr.h"
 #include "app/core/iot-session.h"
 #include "app/ui/ui-keys.h"
@@ -35,6 +40,8 @@ typedef struct
   IotSession *session;
   ApplyState state;
   IotPasswordApply *apply; /* NULL: the guided path */
+  IotPasswordGuided *guided;
+  gboolean hidden; /* the guided steps' password, hidden by the person */
   char *admin_url;
   GCancellable *cancellable;
   IotApplyPhase phase;
@@ -57,7 +64,10 @@ apply_enter (IotWizard *w)
   g_autoptr (GError) error = NULL;
   s->apply = iot_password_apply_new (iot_session_get_http (s->session), dev, setup->profile, &error);
   if (s->apply == NULL)
-    g_debug ("apply: %s; guided steps", error->message);
+    {
+      g_debug ("apply: %s; guided steps", error->message);
+      s->guided = iot_password_guided_new (iot_session_get_http (s->session), dev, setup->profile);
+    }
   return s;
 }
 
@@ -70,6 +80,7 @@ apply_leave (IotWizard *w, gpointer data)
   g_clear_object (&s->cancellable);
   g_clear_handle_id (&s->ticker, g_source_remove);
   iot_password_apply_free (s->apply);
+  iot_password_guided_free (s->guided);
   iot_apply_report_free (s->report);
   g_free (s->admin_url);
   g_free (s);
@@ -99,6 +110,7 @@ on_done (GObject *source, GAsyncResult *result, gpointer data)
   if (report == NULL)
     return; /* cancelled: the step has gone, or is going */
   Apply *s = data;
+  iot_apply_report_free (s->report);
   g_clear_handle_id (&s->ticker, g_source_remove);
   g_clear_object (&s->cancellable);
   s->report = report;
@@ -119,7 +131,7 @@ static IotStepResult
 start (Apply *s)
 {
   IotPasswordSetup *setup = s->session->password;
-  if (setup == NULL || setup->secret == NULL)
+  if (setup == NULL || setup->secret == NULL || (s->apply == NULL && s->guided == NULL))
     return IOT_STEP_STAY;
   s->state = APPLY_RUNNING;
   s->phase = IOT_APPLY_PHASE_SETTING;
@@ -131,11 +143,17 @@ start (Apply *s)
   else
     {
       s->phase = IOT_APPLY_PHASE_VERIFYING;
-      iot_password_apply_guided_async (iot_session_get_http (s->session),
-                                       iot_session_get_selected (s->session), s->admin_url,
-                                       s->cancellable, on_done, s);
+      iot_password_guided_verify_async (s->guided, setup->secret, s->cancellable, on_done, s);
     }
   return IOT_STEP_WAIT;
+}
+
+/* A guided check that failed or could not finish may be run again. */
+static gboolean
+retry_offered (const Apply *s)
+{
+  return s->apply == NULL && s->report != NULL
+         && (s->report->outcome == IOT_APPLY_NOT_VERIFIED || s->report->outcome == IOT_APPLY_GONE);
 }
 
 static IotStepResult
@@ -149,6 +167,8 @@ apply_action (IotWizard *w, gpointer data, IotAction action)
     case APPLY_INTRO:
       if (action == IOT_ACTION_OPEN)
         return start (s);
+      if (action == IOT_ACTION_REVEAL && s->apply == NULL)
+        s->hidden = !s->hidden;
       return action == IOT_ACTION_BACK ? IOT_STEP_BACK : IOT_STEP_STAY;
     case APPLY_RUNNING:
       if (action == IOT_ACTION_BACK)
@@ -161,6 +181,13 @@ apply_action (IotWizard *w, gpointer data, IotAction action)
         }
       return IOT_STEP_STAY;
     case APPLY_DONE:
+      if (action == IOT_ACTION_BACK && retry_offered (s))
+        {
+          /* The guided steps again (a mistyped passwd), then another check. */
+          s->state = APPLY_INTRO;
+          s->hidden = FALSE;
+          return IOT_STEP_STAY;
+        }
       if (action == IOT_ACTION_OPEN || action == IOT_ACTION_BACK)
         return IOT_STEP_NEXT;
       return IOT_STEP_STAY;
@@ -180,6 +207,53 @@ draw_list (IotUi *ui, int row, int rows, int cols, char **items, UiStyle style)
   return used;
 }
 
+/* The new password while the person types it in (passwd, or the settings
+ * page); the reveal key hides it. Returns the rows used. */
+static int
+draw_new_password (Apply *s, IotUi *ui, int row, int rows, int cols)
+{
+  IotPasswordSetup *setup = s->session->password;
+  if (row + 2 > rows)
+    return 0;
+  if (s->hidden)
+    {
+      g_autofree char *hidden = g_strdup_printf (
+          _("The password is hidden. Press %s to show it again (until you leave this screen)."),
+          ui_keys_label (IOT_ACTION_REVEAL));
+      return ui_text_wrapped (ui, row, 1, cols - 2, rows - row, UI_STYLE_NORMAL, hidden);
+    }
+  g_autofree char *head = g_strdup_printf (_("The new password for “%s”:"), setup->device_name);
+  ui_text (ui, row, 1, cols - 2, UI_STYLE_HEADER, head);
+  ui_secret_text (ui, row + 1, 4, UI_STYLE_BADGE, iot_secret_get (setup->secret),
+                  iot_secret_len (setup->secret));
+  return 2;
+}
+
+/* Log in, then passwd: the numbered steps for an SSH host. */
+static int
+draw_ssh_steps (Apply *s, IotUi *ui, int row, int rows, int cols)
+{
+  const char *login = iot_password_guided_get_login (s->guided);
+  const char *old = iot_password_guided_get_old (s->guided);
+  g_autofree char *step1 = g_strdup_printf (_("Log in to it from a terminal: %s"), login != NULL ? login : "ssh");
+  g_autofree char *step2 = g_strdup_printf (_("Type its current password when asked (the default is “%s”)."),
+                                            old);
+  char *steps[] = {
+    step1,
+    step2,
+    _("Run passwd. It asks for the current password once more, then for the new password twice: "
+      "type the one shown below."),
+    NULL,
+  };
+  int used = 0;
+  for (guint i = 0; steps[i] != NULL && row + used < rows; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("%u. %s", i + 1, steps[i]);
+      used += ui_text_wrapped (ui, row + used, 2, cols - 4, rows - row - used, UI_STYLE_NORMAL, line);
+    }
+  return used;
+}
+
 static void
 draw_intro (Apply *s, IotUi *ui, int row, int rows, int cols)
 {
@@ -193,13 +267,23 @@ draw_intro (Apply *s, IotUi *ui, int row, int rows, int cols)
       ui_set_status (ui, UI_STYLE_DIM, _("Press Enter to start, or Esc to go back."));
       return;
     }
+  ui_set_status (ui, UI_STYLE_DIM, _("Press Enter when you have set it: the assistant then checks it."));
+  if (s->guided != NULL && iot_password_guided_get_kind (s->guided) == IOT_GUIDED_SSH)
+    {
+      row += ui_text_wrapped (ui, row, 1, cols - 2, rows - row, UI_STYLE_NORMAL,
+                              _("Change it on the device yourself, over SSH:"));
+      row += draw_ssh_steps (s, ui, row, rows, cols);
+      row++;
+      draw_new_password (s, ui, row, rows, cols);
+      return;
+    }
   row += ui_text_wrapped (ui, row, 1, cols - 2, rows - row, UI_STYLE_NORMAL,
                           _("The assistant cannot set it on this device itself. Set it on the "
                             "device's settings page, like this:"));
   row += draw_list (ui, row, rows, cols, setup->profile != NULL ? setup->profile->guidance : NULL,
                     UI_STYLE_NORMAL);
-  ui_set_status (ui, UI_STYLE_DIM,
-                 _("The password is shown on the next screen. Press Enter when you have set it."));
+  row++;
+  row += draw_new_password (s, ui, row, rows, cols);
   if (s->admin_url == NULL)
     return;
   row++;
@@ -267,14 +351,18 @@ apply_draw (IotWizard *w, gpointer data, IotUi *ui)
                                     _("If you cannot log in to it any more, reset it:"));
             draw_list (ui, row, rows, cols, setup->profile->reset_steps, UI_STYLE_NORMAL);
           }
-        ui_set_status (ui, UI_STYLE_DIM, _("Press Enter to see the password."));
+        if (retry_offered (s))
+          ui_set_status (ui, UI_STYLE_DIM,
+                         _("Press Esc to see the steps again and check once more, or Enter to go on."));
+        else
+          ui_set_status (ui, UI_STYLE_DIM, _("Press Enter to see the password."));
         return;
       }
     }
 }
 
 static const IotAction apply_bar[] = {
-  IOT_ACTION_HELP, IOT_ACTION_OPEN, IOT_ACTION_BACK, IOT_ACTION_QUIT, IOT_ACTION_NONE,
+  IOT_ACTION_HELP, IOT_ACTION_OPEN, IOT_ACTION_REVEAL, IOT_ACTION_BACK, IOT_ACTION_QUIT, IOT_ACTION_NONE,
 };
 
 const IotStepClass iot_step_password_apply = {

@@ -6,7 +6,9 @@
  * now is destructive, so it needs a deliberate confirmation: the screen
  * says what will be lost and the person types the device's short name;
  * Esc sends nothing. A driver resets the device and the step waits for it
- * to come back in its setup state (Shelly: no password); HomeKit and Matter
+ * to come back in its setup state (Shelly: no password; Homebridge: its
+ * bridge announced again with a new HomeKit id and sf=1, found by its
+ * address since its host name changes with the id); HomeKit and Matter
  * devices are removed in their controller app by the person (we never pair
  * or unpair) and their own announcement (sf=1, CM=1) is the evidence.
  */
@@ -57,6 +59,7 @@ struct _Data
   State state;
   GString *typed; /* the short name being typed (not a secret) */
   gint64 started;
+  gint64 back;  /* monotonic µs when the driver saw the device back; 0 before */
   guint tick;
   IotCheckStatus status;
   char *outcome; /* the result, for the screen */
@@ -92,6 +95,38 @@ tick_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* While Homebridge restarts: is its new identity announced yet? Gives up
+ * after network.restart_timeout. */
+static gboolean
+hap_tick_cb (gpointer data)
+{
+  Data *d = data;
+  g_autofree char *evidence = NULL;
+  IotDevice *dev = iot_setup_hap_reset_seen (d->session->registry, d->target->address, d->target->hap_id,
+                                             &evidence);
+  gint64 waited = (g_get_monotonic_time () - d->back) / G_USEC_PER_SEC;
+  if (dev == NULL && waited < (gint64) d->session->config->restart_timeout)
+    {
+      iot_wizard_changed (d->wizard);
+      return G_SOURCE_CONTINUE;
+    }
+  d->tick = 0;
+  if (dev != NULL)
+    {
+      /* The same bridge under a new host name: the wizard follows it. */
+      iot_session_follow_device (d->session, dev->id);
+      g_free (d->target->device_id);
+      d->target->device_id = g_strdup (dev->id);
+      record (d, IOT_ERASE_VERIFIED, evidence);
+    }
+  else
+    record (d, IOT_ERASE_NOT_VERIFIED,
+            _("the bridge did not announce a new HomeKit identity in time: it may still be paired."));
+  d->state = RESULT;
+  iot_wizard_changed (d->wizard);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_reset (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -111,6 +146,15 @@ on_reset (GObject *source, GAsyncResult *result, gpointer data)
   gint64 secs = (g_get_monotonic_time () - d->started) / G_USEC_PER_SEC;
   if (info == NULL)
     record (d, IOT_ERASE_NOT_VERIFIED, error->message);
+  else if (d->target->hap_id != NULL)
+    {
+      /* Homebridge: the page is back; the evidence is the bridge's own
+       * announcement, which the tick looks for. */
+      d->back = g_get_monotonic_time ();
+      d->tick = g_timeout_add (250, hap_tick_cb, d);
+      iot_wizard_changed (d->wizard);
+      return;
+    }
   else
     {
       /* Translators: a device id, a firmware version and seconds */
@@ -171,10 +215,13 @@ data_leave (IotWizard *w, gpointer data)
 static void
 start_reset (Data *d)
 {
+  /* CONFIRM is only reached with a driver. */
+  g_return_if_fail (d->driver != NULL);
   Link *l = d->link = g_new0 (Link, 1);
   l->d = d;
   l->http = iot_http_new ();
-  l->dev = iot_driver_device_new (l->http, d->target->address, d->target->port);
+  l->dev = iot_driver_device_new (l->http, d->target->address,
+                                  d->driver->port != 0 ? d->driver->port : d->target->port);
   iot_driver_device_set_credential (l->dev, d->session->credential);
   l->dev->reboot_timeout_ms = (guint) (d->session->config->restart_timeout * 1000);
   d->cancellable = g_cancellable_new ();
@@ -336,9 +383,11 @@ data_draw (IotWizard *w, gpointer data, IotUi *ui)
     case CONFIRM:
       {
         row += ui_paragraph (ui, row, UI_STYLE_ERROR,
-                     _("This resets the device to its factory settings. Lost: its password, its Wi-Fi "
-                       "settings, its name, schedules and everything listed before. It restarts and must "
-                       "be set up again."));
+                             p && p->reset_loses && *p->reset_loses
+                               ? _(p->reset_loses)
+                               : _("This resets the device to its factory settings. Lost: its password, its Wi-Fi "
+                                   "settings, its name, schedules and everything listed before. It restarts and must "
+                                   "be set up again."));
         /* Translators: %s is a short code (letters and digits) the person types */
         g_autofree char *ask = g_strdup_printf (_("To confirm, type %s (the end of the device's name) and "
                                                   "press Enter. Esc cancels; nothing is sent."),
@@ -357,10 +406,18 @@ data_draw (IotWizard *w, gpointer data, IotUi *ui)
       {
         gint64 secs = (g_get_monotonic_time () - d->started) / G_USEC_PER_SEC;
         static const char spin[] = "|/-\\";
-        /* Translators: a spinner, seconds so far, and the limit in seconds */
-        g_autofree char *msg = g_strdup_printf (_("Resetting %c %d s of at most %u s: the device "
-                                                  "restarts. Please wait."),
-                                                spin[secs % 4], (int) secs, (guint) d->session->config->restart_timeout);
+        g_autofree char *msg = NULL;
+        if (d->back != 0)
+          /* Translators: a spinner, seconds so far, and the limit in seconds */
+          msg = g_strdup_printf (_("Waiting for the bridge to announce its new HomeKit identity %c %d s of at most "
+                                   "%u s."),
+                                 spin[secs % 4], (int) ((g_get_monotonic_time () - d->back) / G_USEC_PER_SEC),
+                                 (guint) d->session->config->restart_timeout);
+        else
+          /* Translators: a spinner, seconds so far, and the limit in seconds */
+          msg = g_strdup_printf (_("Resetting %c %d s of at most %u s: the device "
+                                   "restarts. Please wait."),
+                                 spin[secs % 4], (int) secs, (guint) d->session->config->restart_timeout);
         ui_paragraph (ui, row, UI_STYLE_NORMAL, msg);
         break;
       }

@@ -52,6 +52,10 @@ ensure_report (Summary *s)
   s->guidelines = iot_guidelines_load (path, &error);
   IotSetupRecord *rec = iot_session_get_record (s->session, dev->id);
   rec->done = TRUE;
+  /* The password step's verified result (G1) is an observation too. */
+  GPtrArray *observed = iot_session_get_results (s->session, dev->id);
+  for (guint i = 0; observed != NULL && i < observed->len; i++)
+    iot_setup_record_set_result (rec, iot_check_result_copy (observed->pdata[i]));
   if (s->guidelines == NULL)
     {
       s->failed = g_strdup (error->message);

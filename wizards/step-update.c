@@ -6,7 +6,10 @@
  * with a progress line, while the device restarts, and records PASS only
  * when the new version is seen. Without a driver it shows the profile's
  * steps with a QR code to the device's settings page and asks the person,
- * whose answer is recorded as theirs (MANUAL). Esc before consent sends
+ * whose answer is recorded as theirs (MANUAL). A device that could not
+ * check (the Homebridge page offline answers "no update" after ~6 s) is
+ * "unknown", shown with the same steps and a QR code to its update page.
+ * The check shows its seconds and Esc cancels it; Esc before consent sends
  * nothing; leaving cancels what is under way.
  */
 #include "config.h"
@@ -169,6 +172,7 @@ on_checked (GObject *source, GAsyncResult *result, gpointer data)
   Update *u = link_done (data);
   if (u == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  g_clear_handle_id (&u->tick, g_source_remove);
   if (up == NULL)
     {
       /* Offline, refused or no answer: nobody knows, which is not "up to date". */
@@ -177,6 +181,16 @@ on_checked (GObject *source, GAsyncResult *result, gpointer data)
     }
   u->version = g_strdup (up->current);
   u->available = g_strdup (up->available);
+  if (up->unknown)
+    {
+      /* It answered, but could not ask its update server: not "up to date". */
+      g_clear_handle_id (&u->tick, g_source_remove);
+      u->reason = g_strdup (_("could not check (offline)"));
+      u->state = UNKNOWN;
+      record (u, FALSE);
+      iot_wizard_changed (u->wizard);
+      return;
+    }
   u->state = up->available ? AVAILABLE : NO_UPDATE;
   record (u, FALSE);
   iot_wizard_changed (u->wizard);
@@ -204,13 +218,17 @@ update_enter (IotWizard *w)
   Link *l = u->link = g_new0 (Link, 1);
   l->u = u;
   l->http = iot_http_new ();
-  l->dev = iot_driver_device_new (l->http, u->target->address, u->target->port);
+  /* Homebridge announces HAP; its web page has a port of its own. */
+  l->dev = iot_driver_device_new (l->http, u->target->address,
+                                  u->driver->port != 0 ? u->driver->port : u->target->port);
   iot_driver_device_set_credential (l->dev, u->session->credential);
   l->dev->reboot_timeout_ms = (guint) (u->session->config->restart_timeout * 1000);
   l->dev->progress = on_progress;
   l->dev->progress_data = l;
   u->cancellable = g_cancellable_new ();
   u->state = CHECKING;
+  u->started = g_get_monotonic_time ();
+  u->tick = g_timeout_add_seconds (1, tick_cb, u);
   l->busy = TRUE;
   u->driver->check_update (l->dev, u->cancellable, on_checked, l);
   return u;
@@ -279,6 +297,16 @@ update_action (IotWizard *w, gpointer data, IotAction action)
        * the person is told to wait instead. */
       if (u->state == UPDATING)
         return IOT_STEP_STAY;
+      if (u->state == CHECKING)
+        {
+          /* Only a question was asked: stop waiting for its answer. */
+          g_cancellable_cancel (u->cancellable);
+          g_clear_handle_id (&u->tick, g_source_remove);
+          u->reason = g_strdup (_("you stopped the check"));
+          u->state = UNKNOWN;
+          record (u, FALSE);
+          return IOT_STEP_STAY;
+        }
       return IOT_STEP_BACK;
     case IOT_ACTION_QUIT:
       return IOT_STEP_QUIT;
@@ -320,8 +348,14 @@ update_draw (IotWizard *w, gpointer data, IotUi *ui)
   switch (u->state)
     {
     case CHECKING:
-      msg = g_strdup (_("Asking the device whether an update is available…"));
-      break;
+      {
+        gint64 secs = (g_get_monotonic_time () - u->started) / G_USEC_PER_SEC;
+        static const char spin[] = "|/-\\";
+        /* Translators: a spinner and the seconds so far */
+        msg = g_strdup_printf (_("Asking the device whether an update is available %c %d s (Esc stops waiting)…"),
+                               spin[secs % 4], (int) secs);
+        break;
+      }
     case NO_UPDATE:
       /* Translators: %s is a firmware version */
       msg = g_strdup_printf (_("Version %s is installed, and the device reports no newer one. Press Enter to go on."),
@@ -357,6 +391,12 @@ update_draw (IotWizard *w, gpointer data, IotUi *ui)
       style = UI_STYLE_ERROR;
       break;
     case UNKNOWN:
+      if (u->version != NULL)
+        {
+          /* Translators: %s is a software version */
+          g_autofree char *v = g_strdup_printf (_("Version %s is installed."), u->version);
+          row += ui_paragraph (ui, row, UI_STYLE_NORMAL, v);
+        }
       /* Translators: %s says why */
       msg = g_strdup_printf (_("Unknown whether an update is available: %s"), u->reason ? u->reason : "");
       style = UI_STYLE_WARN;
@@ -367,21 +407,24 @@ update_draw (IotWizard *w, gpointer data, IotUi *ui)
     }
   if (msg)
     row += ui_paragraph (ui, row, style, msg);
-  if (u->state == GUIDED || u->state == ANSWERED)
+  if (u->state == GUIDED || u->state == ANSWERED || u->state == UNKNOWN)
     {
       if (p && p->updates)
         row += ui_paragraph (ui, row, UI_STYLE_NORMAL, _(p->updates));
-      row += ui_paragraph (ui, row, UI_STYLE_WARN,
-                   u->state == GUIDED ? _("Are automatic updates on now? Enter: yes. n: no or not sure.")
-                                      : _("Your answer is recorded as yours. Press Enter to go on."));
+      if (u->state != UNKNOWN)
+        row += ui_paragraph (ui, row, UI_STYLE_WARN,
+                             u->state == GUIDED ? _("Are automatic updates on now? Enter: yes. n: no or not sure.")
+                                                : _("Your answer is recorded as yours. Press Enter to go on."));
       row++;
-      int max = u->target->admin_url ? ui_qr_max_modules (ui_body_rows (ui) - row, ui_body_cols (ui)) : 0;
-      g_autoptr (IotQr) qr = max >= 21 ? iot_qr_new (u->target->admin_url, max, NULL) : NULL;
+      const char *url = u->target->update_url;
+      int max = url ? ui_qr_max_modules (ui_body_rows (ui) - row, ui_body_cols (ui)) : 0;
+      g_autoptr (IotQr) qr = max >= 21 ? iot_qr_new (url, max, NULL) : NULL;
       if (qr != NULL)
         {
           int qr_rows, qr_cols;
           ui_qr_size (qr, &qr_rows, &qr_cols);
           ui_qr (ui, row, (ui_body_cols (ui) - qr_cols) / 2, qr);
+          ui_paragraph (ui, row + qr_rows, UI_STYLE_DIM, url);
         }
     }
   if (u->state != UPDATING && u->state != CHECKING)

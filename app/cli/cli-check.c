@@ -14,7 +14,6 @@
 #include "app/core/iot-check.h"
 #include "app/core/iot-profile.h"
 #include "app/core/iot-report.h"
-#include "app/core/iot-sanitize.h"
 #include "app/core/iot-session.h"
 
 #include <glib/gi18n.h>
@@ -22,25 +21,9 @@
 typedef struct
 {
   GMainLoop *loop;
-  gboolean timed_out;
   gboolean ok;
   GError *error;
 } Wait;
-
-static void
-complete_cb (IotDiscovery *discovery, gpointer data)
-{
-  g_main_loop_quit (((Wait *) data)->loop);
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  Wait *w = data;
-  w->timed_out = TRUE;
-  g_main_loop_quit (w->loop);
-  return G_SOURCE_REMOVE;
-}
 
 static void
 run_done_cb (GObject *source, GAsyncResult *res, gpointer data)
@@ -118,29 +101,12 @@ iot_cli_check (IotConfig *config, int argc, char **argv)
     }
 
   Wait wait = { g_main_loop_new (NULL, FALSE) };
-  const IotDiscoveryCallbacks callbacks = { .scan_complete = complete_cb };
-  g_autoptr (IotSession) session = iot_session_new (config, &callbacks, &wait);
-  iot_discovery_start (session->discovery);
-  IotDiscoveryState state = iot_discovery_get_state (session->discovery);
-  if (state == IOT_DISCOVERY_NO_DAEMON || state == IOT_DISCOVERY_FAILED)
-    {
-      g_printerr ("iotsetup: %s\n", iot_discovery_get_error (session->discovery));
-      g_main_loop_unref (wait.loop);
-      return IOT_EXIT_ERROR;
-    }
-  guint timer = g_timeout_add ((guint) (timeout * 1000), timeout_cb, &wait);
-  g_main_loop_run (wait.loop);
-  if (!wait.timed_out)
-    g_source_remove (timer);
-
-  IotDevice *device = iot_registry_lookup (session->registry, what);
+  g_autoptr (IotSession) session = iot_cli_discover (config, wait.loop, timeout);
+  IotDevice *device = session != NULL ? iot_cli_lookup (session, what) : NULL;
   if (device == NULL)
     {
-      g_autofree char *clean = iot_sanitize_text (what, -1, 0);
-      g_printerr (_("iotsetup: no device “%s” was found. Run “iotsetup scan” to list them.\n"),
-                  clean);
       g_main_loop_unref (wait.loop);
-      return IOT_EXIT_NONE_FOUND;
+      return session != NULL ? IOT_EXIT_NONE_FOUND : IOT_EXIT_ERROR;
     }
 
   g_autoptr (IotProfileMatch) match = iot_profile_match_device (profiles, device);

@@ -7,6 +7,11 @@
  * redirected stdout or stderr; without a terminal, generating is refused.
  * The result (text, or JSON with --json) never holds the password.
  *
+ * A device the assistant cannot set a password on itself (an SSH host, a
+ * printer) gets the guided steps on the terminal; after Enter there, or at
+ * once with --verify-only (a password the helper already set, read from
+ * stdin), it is verified the way the wizard does it (iot-password-guided).
+ *
  * Exit codes: 0 set and verified; 1 no such device; 2 an error (bad
  * arguments, no terminal, no driver); 4 not verified (refused, gone,
  * failed); 5 the typed password was refused by the rules.
@@ -15,7 +20,9 @@
 
 #include "cli.h"
 
+#include "app/core/iot-device-url.h"
 #include "app/core/iot-password-apply.h"
+#include "app/core/iot-password-guided.h"
 #include "app/core/iot-password.h"
 #include "app/core/iot-qr.h"
 #include "app/core/iot-sanitize.h"
@@ -32,25 +39,10 @@
 typedef struct
 {
   GMainLoop *loop;
-  gboolean timed_out;
+  int tty; /* opened for the guided steps' Enter, or -1 */
   IotApplyReport *report;
   GError *error;
 } Wait;
-
-static void
-complete_cb (IotDiscovery *discovery, gpointer data)
-{
-  g_main_loop_quit (((Wait *) data)->loop);
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  Wait *w = data;
-  w->timed_out = TRUE;
-  g_main_loop_quit (w->loop);
-  return G_SOURCE_REMOVE;
-}
 
 static void
 applied_cb (GObject *source, GAsyncResult *res, gpointer data)
@@ -122,6 +114,65 @@ show_on_tty (int fd, const IotSecret *secret)
     }
 }
 
+/* Waits for a line on the terminal; FALSE at its end. */
+static gboolean
+tty_wait_enter (int fd)
+{
+  char c;
+  for (;;)
+    {
+      ssize_t n = read (fd, &c, 1);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      if (c == '\n' || c == '\r')
+        return TRUE;
+    }
+}
+
+static void
+tty_step (int fd, guint n, const char *text)
+{
+  g_autofree char *line = g_strdup_printf ("  %u. %s\n", n, text);
+  tty_write (fd, line);
+}
+
+/* The guided steps, on the terminal (they hold no secret; the terminal is
+ * where the person is). */
+static void
+show_guided_steps (int fd, const IotPasswordGuided *guided, const IotProfile *profile, const IotDevice *device)
+{
+  if (iot_password_guided_get_kind (guided) == IOT_GUIDED_SSH)
+    {
+      const char *old = iot_password_guided_get_old (guided);
+      const char *login = iot_password_guided_get_login (guided);
+      g_autofree char *step1 = g_strdup_printf (_("Log in to it from a terminal: %s"),
+                                                login != NULL ? login : "ssh");
+      g_autofree char *step2 = g_strdup_printf (
+          _("Type its current password when asked (the default is “%s”)."), old);
+      tty_write (fd, _("Change it on the device yourself, over SSH:"));
+      tty_write (fd, "\n");
+      tty_step (fd, 1, step1);
+      tty_step (fd, 2, step2);
+      tty_step (fd, 3, _("Run passwd. It asks for the current password once more, then for the new "
+                         "password twice: type the one shown below."));
+      return;
+    }
+  tty_write (fd, _("The assistant cannot set it on this device itself. Set it on the device's "
+                   "settings page, like this:"));
+  tty_write (fd, "\n");
+  for (guint i = 0; profile != NULL && profile->guidance != NULL && profile->guidance[i] != NULL; i++)
+    tty_step (fd, i + 1, _(profile->guidance[i]));
+  g_autofree char *url = iot_device_dup_admin_url (device);
+  if (url != NULL)
+    {
+      g_autofree char *clean = iot_sanitize_text (url, -1, 0);
+      g_autofree char *line = g_strdup_printf ("\n    %s\n", clean);
+      tty_write (fd, line);
+    }
+}
+
 static void
 print_result (const char *device_id, const IotProfile *profile, const IotApplyReport *r, gboolean json,
               gboolean generated)
@@ -167,19 +218,15 @@ print_result (const char *device_id, const IotProfile *profile, const IotApplyRe
  * and verifies it. Returns the exit code. */
 static int
 apply_to_device (IotSession *session, IotProfiles *profiles, const char *what, const IotSecret *typed,
-                 int tty, gboolean json, Wait *wait)
+                 int tty, gboolean json, gboolean verify_only, Wait *wait)
 {
   int code = IOT_EXIT_ERROR;
   g_autoptr (GError) error = NULL;
   g_autoptr (IotSecret) generated = NULL;
   const IotSecret *secret = typed;
-  IotDevice *device = iot_registry_lookup (session->registry, what);
+  IotDevice *device = iot_cli_lookup (session, what);
   if (device == NULL)
-    {
-      g_autofree char *clean = iot_sanitize_text (what, -1, 0);
-      g_printerr (_("iotsetup: no device “%s” was found. Run “iotsetup scan” to list them.\n"), clean);
-      return IOT_EXIT_NONE_FOUND;
-    }
+    return IOT_EXIT_NONE_FOUND;
   g_autoptr (IotProfileMatch) match = iot_profile_match_device (profiles, device);
   const IotProfile *profile = match != NULL ? match->profile : NULL;
   IotPasswordRules rules;
@@ -212,13 +259,46 @@ apply_to_device (IotSession *session, IotProfiles *profiles, const char *what, c
         }
     }
   g_autoptr (IotPasswordApply) apply = iot_password_apply_new (iot_session_get_http (session), device, profile, &error);
-  if (apply == NULL)
+  g_autoptr (IotPasswordGuided) guided = NULL;
+  if (apply == NULL && !g_error_matches (error, IOT_PASSWORD_APPLY_ERROR, IOT_PASSWORD_APPLY_ERROR_NO_DRIVER))
     {
-      g_printerr ("iotsetup set-password: %s. %s\n", error->message,
-                  _("Use the interactive assistant for its guided steps."));
+      g_printerr ("iotsetup set-password: %s\n", error->message);
       return code;
     }
-  iot_password_apply_run_async (apply, secret, NULL, NULL, NULL, applied_cb, wait);
+  if (apply == NULL)
+    {
+      /* The guided path: the person sets it, then the assistant checks. */
+      guided = iot_password_guided_new (iot_session_get_http (session), device, profile);
+      if (!verify_only)
+        {
+          if (tty < 0)
+            tty = wait->tty = open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+          if (tty < 0)
+            {
+              g_printerr ("iotsetup set-password: %s. %s\n", error->message,
+                          _("Set it by the guided steps in the interactive assistant, or set it "
+                            "yourself and check it with --verify-only."));
+              return code;
+            }
+          show_guided_steps (tty, guided, profile, device);
+          if (generated != NULL)
+            show_on_tty (tty, secret);
+          tty_write (tty, "\n");
+          tty_write (tty, _("Press Enter when you have set it: the assistant then checks it."));
+          tty_write (tty, "\n");
+          if (!tty_wait_enter (tty))
+            return code;
+        }
+      iot_password_guided_verify_async (guided, secret, NULL, applied_cb, wait);
+    }
+  else if (verify_only)
+    {
+      g_printerr ("iotsetup set-password: %s\n",
+                  _("--verify-only is for devices whose password is set by guided steps."));
+      return code;
+    }
+  else
+    iot_password_apply_run_async (apply, secret, NULL, NULL, NULL, applied_cb, wait);
   g_main_loop_run (wait->loop);
   if (wait->report == NULL)
     {
@@ -227,7 +307,7 @@ apply_to_device (IotSession *session, IotProfiles *profiles, const char *what, c
       return code;
     }
   /* The person needs the password whatever happened: it may be set. */
-  if (tty >= 0 && wait->report->outcome != IOT_APPLY_NOT_SET)
+  if (tty >= 0 && wait->report->outcome != IOT_APPLY_NOT_SET && guided == NULL)
     show_on_tty (tty, secret);
   print_result (device->id, profile, wait->report, json, generated != NULL);
   code = wait->report->outcome == IOT_APPLY_VERIFIED ? IOT_EXIT_OK : IOT_EXIT_CHECK_FAIL;
@@ -243,7 +323,7 @@ int
 iot_cli_set_password (IotConfig *config, int argc, char **argv)
 {
   double timeout = config->scan_timeout;
-  gboolean json = FALSE, generate = FALSE, from_stdin = FALSE;
+  gboolean json = FALSE, generate = FALSE, from_stdin = FALSE, verify_only = FALSE;
   const GOptionEntry entries[] = {
     { "generate", 'g', 0, G_OPTION_ARG_NONE, &generate,
       N_ ("Make a strong password and show it on this terminal only"), NULL },
@@ -252,6 +332,8 @@ iot_cli_set_password (IotConfig *config, int argc, char **argv)
     { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout,
       N_ ("Give up the scan after SECONDS (default from the configuration)"), N_ ("SECONDS") },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_ ("Print JSON (schema iotsetup.set-password/1)"), NULL },
+    { "verify-only", 0, 0, G_OPTION_ARG_NONE, &verify_only,
+      N_ ("Only check a password already set by the guided steps (with --from-stdin)"), NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("DEVICE"));
@@ -262,7 +344,7 @@ iot_cli_set_password (IotConfig *config, int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 2 || generate == from_stdin
-      || !(timeout > 0 && timeout <= 3600))
+      || (verify_only && !from_stdin) || !(timeout > 0 && timeout <= 3600))
     {
       g_printerr ("iotsetup set-password: %s\n", error ? error->message : _("invalid arguments; see --help"));
       iot_config_free (config);
@@ -307,26 +389,15 @@ iot_cli_set_password (IotConfig *config, int argc, char **argv)
       iot_config_free (config);
       return IOT_EXIT_ERROR;
     }
-  Wait wait = { g_main_loop_new (NULL, FALSE) };
-  const IotDiscoveryCallbacks callbacks = { .scan_complete = complete_cb };
-  g_autoptr (IotSession) session = iot_session_new (config, &callbacks, &wait);
+  Wait wait = { g_main_loop_new (NULL, FALSE), -1 };
+  g_autoptr (IotSession) session = iot_cli_discover (config, wait.loop, timeout);
   int code = IOT_EXIT_ERROR;
-  iot_discovery_start (session->discovery);
-  IotDiscoveryState state = iot_discovery_get_state (session->discovery);
-  if (state == IOT_DISCOVERY_NO_DAEMON || state == IOT_DISCOVERY_FAILED)
-    {
-      g_printerr ("iotsetup: %s\n", iot_discovery_get_error (session->discovery));
-      goto out;
-    }
-  guint timer = g_timeout_add ((guint) (timeout * 1000), timeout_cb, &wait);
-  g_main_loop_run (wait.loop);
-  if (!wait.timed_out)
-    g_source_remove (timer);
-  code = apply_to_device (session, profiles, what, secret, tty, json, &wait);
-
-out:
+  if (session != NULL)
+    code = apply_to_device (session, profiles, what, secret, tty, json, verify_only, &wait);
   if (tty >= 0)
     close (tty);
+  if (wait.tty >= 0)
+    close (wait.tty);
   g_main_loop_unref (wait.loop);
   return code;
 }

@@ -16,27 +16,6 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
-typedef struct
-{
-  GMainLoop *loop;
-  gboolean timed_out;
-} Scan;
-
-static void
-complete_cb (IotDiscovery *discovery, gpointer data)
-{
-  g_main_loop_quit (((Scan *) data)->loop);
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  Scan *scan = data;
-  scan->timed_out = TRUE;
-  g_main_loop_quit (scan->loop);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 print_text (IotRegistry *registry, const IotProfiles *profiles)
 {
@@ -135,23 +114,10 @@ iot_cli_scan (IotConfig *config, int argc, char **argv)
       return IOT_EXIT_ERROR;
     }
 
-  Scan scan = { g_main_loop_new (NULL, FALSE), FALSE };
-  const IotDiscoveryCallbacks callbacks = { .scan_complete = complete_cb };
-  g_autoptr (IotSession) session = iot_session_new (config, &callbacks, &scan);
-  iot_discovery_start (session->discovery);
-
-  IotDiscoveryState state = iot_discovery_get_state (session->discovery);
-  if (state == IOT_DISCOVERY_NO_DAEMON || state == IOT_DISCOVERY_FAILED)
-    {
-      g_printerr ("iotsetup: %s\n", iot_discovery_get_error (session->discovery));
-      g_main_loop_unref (scan.loop);
-      return IOT_EXIT_ERROR;
-    }
-  guint timer = g_timeout_add ((guint) (timeout * 1000), timeout_cb, &scan);
-  g_main_loop_run (scan.loop);
-  if (!scan.timed_out)
-    g_source_remove (timer);
-  g_main_loop_unref (scan.loop);
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (IotSession) session = iot_cli_discover (config, loop, timeout);
+  if (session == NULL)
+    return IOT_EXIT_ERROR;
 
   gboolean complete = iot_discovery_is_complete (session->discovery);
   if (json)

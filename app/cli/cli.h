@@ -5,6 +5,7 @@
 #pragma once
 
 #include "app/core/iot-config.h"
+#include "app/core/iot-session.h"
 
 /* Exit codes shared by the commands. */
 enum
@@ -22,3 +23,7 @@ int iot_cli_check (IotConfig *config, int argc, char **argv);
 int iot_cli_qr_print (IotConfig *config, const char *prog, const char *text, gboolean ascii);
 int iot_cli_network (IotConfig *config, int argc, char **argv);
 int iot_cli_set_password (IotConfig *config, int argc, char **argv);
+
+/* cli-discover.c: the scan the commands begin with, and the named device. */
+IotSession *iot_cli_discover (IotConfig *config, GMainLoop *loop, double timeout);
+IotDevice *iot_cli_lookup (IotSession *session, const char *what);

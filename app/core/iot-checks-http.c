@@ -575,17 +575,25 @@ login_next (Probe *pr)
     probe_return (pr, iot_check_decide_http_logins (pr->check, &pr->logins));
 }
 
+/* The answer, or NULL when the request failed: the probe has failed
+ * with its error then (and is gone). */
+static IotHttpResponse *
+finish_or_fail (Probe *pr, GAsyncResult *res)
+{
+  GError *error = NULL;
+  IotHttpResponse *resp = iot_http_request_finish (pr->http, res, &error);
+  if (resp == NULL)
+    probe_fail (pr, error);
+  return resp;
+}
+
 static void
 shelly_unauth_done (GObject *source, GAsyncResult *res, gpointer data)
 {
   Probe *pr = data;
-  GError *error = NULL;
-  g_autoptr (IotHttpResponse) resp = iot_http_request_finish (pr->http, res, &error);
+  g_autoptr (IotHttpResponse) resp = finish_or_fail (pr, res);
   if (resp == NULL)
-    {
-      probe_fail (pr, error);
-      return;
-    }
+    return;
   pr->unauth_status = resp->status;
   pr->how = "HTTP Digest";
   collect_credentials (pr, FALSE);
@@ -619,13 +627,9 @@ static void
 homebridge_settings_done (GObject *source, GAsyncResult *res, gpointer data)
 {
   Probe *pr = data;
-  GError *error = NULL;
-  g_autoptr (IotHttpResponse) resp = iot_http_request_finish (pr->http, res, &error);
+  g_autoptr (IotHttpResponse) resp = finish_or_fail (pr, res);
   if (resp == NULL)
-    {
-      probe_fail (pr, error);
-      return;
-    }
+    return;
   g_autofree char *url = g_strdup_printf ("http://%s/api/auth/settings", pr->target.authority);
   IotCheckResult *r =
     iot_check_decide_homebridge_settings (pr->check, url, resp->status, resp->body);
@@ -758,26 +762,41 @@ transport_decide (Probe *pr)
   probe_return (pr, iot_check_decide_http_transport (pr->check, &pr->transport));
 }
 
+/* The answer to a request whose failure only means "not there": NULL when
+ * it failed. A cancellation ends the probe instead (*@ended). */
+static IotHttpResponse *
+finish_or_absent (Probe *pr, GAsyncResult *res, gboolean *ended)
+{
+  GError *error = NULL;
+  IotHttpResponse *resp = iot_http_request_finish (pr->http, res, &error);
+  *ended = resp == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  if (*ended)
+    probe_fail (pr, error);
+  else
+    g_clear_error (&error);
+  return resp;
+}
+
+/* The device's HTTPS root page. */
+static char *
+https_root (const Probe *pr)
+{
+  g_autofree char *auth = authority (pr->target.address, strchr (pr->target.address, ':') != NULL,
+                                     pr->target.https_port);
+  return g_strdup_printf ("https://%s/", auth);
+}
+
 static void
 https_done (GObject *source, GAsyncResult *res, gpointer data)
 {
   Probe *pr = data;
-  GError *error = NULL;
-  g_autoptr (IotHttpResponse) resp = iot_http_request_finish (pr->http, res, &error);
-  if (resp == NULL)
+  gboolean ended;
+  g_autoptr (IotHttpResponse) resp = finish_or_absent (pr, res, &ended);
+  if (ended)
+    return;
+  if (resp != NULL) /* else: no HTTPS there */
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          probe_fail (pr, error);
-          return;
-        }
-      g_clear_error (&error); /* no HTTPS there */
-    }
-  else
-    {
-      g_autofree char *auth = authority (pr->target.address, strchr (pr->target.address, ':') != NULL,
-                                         pr->target.https_port);
-      pr->https_url = g_strdup_printf ("https://%s/", auth);
+      pr->https_url = https_root (pr);
       pr->transport.tls_verified = resp->tls_verified;
       pr->tls_problem = g_strdup (resp->tls_problem);
     }
@@ -787,9 +806,7 @@ https_done (GObject *source, GAsyncResult *res, gpointer data)
 static void
 transport_try_https (Probe *pr)
 {
-  gboolean ipv6 = strchr (pr->target.address, ':') != NULL;
-  g_autofree char *auth = authority (pr->target.address, ipv6, pr->target.https_port);
-  g_autofree char *url = g_strdup_printf ("https://%s/", auth);
+  g_autofree char *url = https_root (pr);
   probe_send (pr, "GET", url, NULL, NULL, IOT_HTTP_AUTH_NONE, NULL, NULL, https_done);
 }
 
@@ -797,18 +814,11 @@ static void
 http_page_done (GObject *source, GAsyncResult *res, gpointer data)
 {
   Probe *pr = data;
-  GError *error = NULL;
-  g_autoptr (IotHttpResponse) resp = iot_http_request_finish (pr->http, res, &error);
-  if (resp == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          probe_fail (pr, error);
-          return;
-        }
-      g_clear_error (&error);
-    }
-  else
+  gboolean ended;
+  g_autoptr (IotHttpResponse) resp = finish_or_absent (pr, res, &ended);
+  if (ended)
+    return;
+  if (resp != NULL)
     {
       pr->http_url = g_strdup (pr->target.url);
       if (resp->status == 401)

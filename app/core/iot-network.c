@@ -600,6 +600,14 @@ schedule_retry (IotNetwork *n)
     n->retry_source = g_timeout_add_seconds (RETRY_S, retry_cb, n);
 }
 
+/* NetworkManager cannot be used now, for @why; try again later. */
+static void
+retry_later (IotNetwork *n, const char *why)
+{
+  set_state (n, IOT_NETWORK_NO_NM, why);
+  schedule_retry (n);
+}
+
 static gboolean
 timeout_cb (gpointer data)
 {
@@ -608,8 +616,7 @@ timeout_cb (gpointer data)
   cancel_pending (n);
   g_autofree char *msg =
       g_strdup_printf (_("NetworkManager did not answer within %d seconds."), INIT_TIMEOUT_S);
-  set_state (n, IOT_NETWORK_NO_NM, msg);
-  schedule_retry (n);
+  retry_later (n, msg);
   return G_SOURCE_REMOVE;
 }
 
@@ -621,6 +628,21 @@ start_pending (IotNetwork *n)
   n->timeout_source = g_timeout_add_seconds (INIT_TIMEOUT_S, timeout_cb, n);
 }
 
+/* The pending step answered: its time limit and cancellable go. */
+static void
+end_pending (IotNetwork *n)
+{
+  g_clear_handle_id (&n->timeout_source, g_source_remove);
+  g_clear_object (&n->cancellable);
+}
+
+static void
+bus_unreachable (IotNetwork *n, const GError *error)
+{
+  g_autofree char *msg = g_strdup_printf (_("Cannot reach the D-Bus system bus: %s"), error->message);
+  retry_later (n, msg);
+}
+
 static void
 client_ready_cb (GObject *source, GAsyncResult *res, gpointer data)
 {
@@ -629,14 +651,12 @@ client_ready_cb (GObject *source, GAsyncResult *res, gpointer data)
   if (obj == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return; /* dropped: the network object may already be gone */
   IotNetwork *n = data;
-  g_clear_handle_id (&n->timeout_source, g_source_remove);
-  g_clear_object (&n->cancellable);
+  end_pending (n);
   if (obj == NULL)
     {
       g_autofree char *msg =
           g_strdup_printf (_("Cannot talk to NetworkManager: %s"), error->message);
-      set_state (n, IOT_NETWORK_NO_NM, msg);
-      schedule_retry (n);
+      retry_later (n, msg);
       return;
     }
   n->client = NM_CLIENT (obj);
@@ -683,8 +703,7 @@ bus_closed_cb (GDBusConnection *bus, gboolean remote_peer_vanished, GError *erro
 {
   IotNetwork *n = data;
   drop_bus (n);
-  set_state (n, IOT_NETWORK_NO_NM, _("The D-Bus system bus went away."));
-  schedule_retry (n);
+  retry_later (n, _("The D-Bus system bus went away."));
 }
 
 static void
@@ -695,14 +714,10 @@ bus_ready_cb (GObject *source, GAsyncResult *res, gpointer data)
   if (bus == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   IotNetwork *n = data;
-  g_clear_handle_id (&n->timeout_source, g_source_remove);
-  g_clear_object (&n->cancellable);
+  end_pending (n);
   if (bus == NULL)
     {
-      g_autofree char *msg =
-          g_strdup_printf (_("Cannot reach the D-Bus system bus: %s"), error->message);
-      set_state (n, IOT_NETWORK_NO_NM, msg);
-      schedule_retry (n);
+      bus_unreachable (n, error);
       return;
     }
   n->bus = bus;
@@ -721,10 +736,7 @@ network_connect_bus (IotNetwork *n)
   g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
   if (address == NULL)
     {
-      g_autofree char *msg =
-          g_strdup_printf (_("Cannot reach the D-Bus system bus: %s"), error->message);
-      set_state (n, IOT_NETWORK_NO_NM, msg);
-      schedule_retry (n);
+      bus_unreachable (n, error);
       return;
     }
   start_pending (n);

@@ -395,6 +395,7 @@ zxcvbn_bits (const IotPasswordCheck *c, const char *text)
   for (guint i = 0; i < c->words->len; i++)
     dict[i] = c->words->pdata[i];
   double bits = ZxcvbnMatch (text, dict, NULL);
+  iot_secret_burn_stack ();
   g_free ((gpointer) dict);
   return bits;
 }

@@ -94,6 +94,8 @@ iot_profile_free (IotProfile *p)
   g_free (p->setup_url);
   g_free (p->support_until);
   g_free (p->updates);
+  g_free (p->update_url);
+  g_free (p->reset_loses);
   g_strfreev (p->personal_data);
   g_strfreev (p->reset_steps);
   g_free (p->cloud_deletion);
@@ -628,6 +630,7 @@ load_profile (Ctx *c, IotProfile *p, config_setting_t *root, const char *expecte
     "setup_url",
     "web_port",
     "credentials_in_url",
+    "reset_loses",
     NULL,
   };
   if (!check_members (c, root, NULL, known) || !get_text (c, root, NULL, "id", FALSE, &p->id))
@@ -670,7 +673,7 @@ load_profile (Ctx *c, IotProfile *p, config_setting_t *root, const char *expecte
                  "support_until",
                  _("must be a date such as 2027-12-31, or \"\" when none is published"));
 
-  static const char *const updates_known[] = { "auto_update", "how", NULL };
+  static const char *const updates_known[] = { "auto_update", "how", "url", NULL };
   config_setting_t *updates;
   guint auto_update;
   if (!get_group (c, root, NULL, "updates", TRUE, &updates)
@@ -679,6 +682,22 @@ load_profile (Ctx *c, IotProfile *p, config_setting_t *root, const char *expecte
       || !get_text (c, updates, "updates", "how", FALSE, &p->updates))
     return FALSE;
   p->auto_update = (IotAutoUpdate) auto_update;
+  /* Optional: where updates are installed, for the QR code of the guided
+   * steps: the maker's page, or a path on the device's own web page. */
+  if (config_setting_get_member (updates, "url") == NULL)
+    p->update_url = g_strdup ("");
+  else if (!get_text (c, updates, "updates", "url", TRUE, &p->update_url))
+    return FALSE;
+  if (*p->update_url && !g_regex_match_simple ("^(https?://|/)[^\\s\"<>]*$", p->update_url,
+                                               G_REGEX_DOLLAR_ENDONLY, 0))
+    return fail (c, IOT_CONFIG_ERROR_VALUE, config_setting_get_member (updates, "url"), "updates.url",
+                 _("must be a web address (https://…), a path on the device's page (/…), or \"\""));
+  /* Optional: what the driver's "delete it now" loses, when that is less
+   * than a factory reset (the Homebridge accessory reset). */
+  if (config_setting_get_member (root, "reset_loses") == NULL)
+    p->reset_loses = g_strdup ("");
+  else if (!get_text (c, root, NULL, "reset_loses", TRUE, &p->reset_loses))
+    return FALSE;
 
   if (!get_texts (c, root, NULL, "personal_data", TRUE, 0, &text_items, &p->personal_data)
       || !get_texts (c, root, NULL, "reset_steps", TRUE, 1, &text_items, &p->reset_steps)
@@ -745,6 +764,29 @@ read_file (config_t *cf, const char *path, GError **error)
   return iot_config_parse_error (cf, path, error);
 }
 
+/* Loads one profile from the file @path, or from @text when it is not
+ * NULL (then @path only names it); the id must be @path's name without
+ * ".conf". */
+static IotProfile *
+load_config (const char *path, const char *text, GError **error)
+{
+  g_autoptr (IotProfile) p = g_new0 (IotProfile, 1);
+  p->file = g_strdup (path);
+  g_autofree char *base = g_path_get_basename (path);
+  if (g_str_has_suffix (base, ".conf"))
+    base[strlen (base) - strlen (".conf")] = '\0';
+
+  config_t cf;
+  config_init (&cf);
+  Ctx c = { path, error };
+  gboolean read = text == NULL ? read_file (&cf, path, error)
+                  : config_read_string (&cf, text) == CONFIG_TRUE || iot_config_parse_error (&cf, path, error);
+  gboolean ok = read && load_profile (&c, p, config_root_setting (&cf), base);
+  config_destroy (&cf);
+  /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): g_autoptr frees it; clang 14's analyzer does not model cleanup attributes */
+  return ok ? g_steal_pointer (&p) : NULL;
+}
+
 /**
  * iot_profile_load_file:
  *
@@ -755,20 +797,21 @@ IotProfile *
 iot_profile_load_file (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  g_autoptr (IotProfile) p = g_new0 (IotProfile, 1);
-  p->file = g_strdup (path);
-  g_autofree char *base = g_path_get_basename (path);
-  if (g_str_has_suffix (base, ".conf"))
-    base[strlen (base) - strlen (".conf")] = '\0';
+  return load_config (path, NULL, error);
+}
 
-  config_t cf;
-  config_init (&cf);
-  Ctx c = { path, error };
-  gboolean ok
-      = read_file (&cf, path, error) && load_profile (&c, p, config_root_setting (&cf), base);
-  config_destroy (&cf);
-  /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): g_autoptr frees it; clang 14's analyzer does not model cleanup attributes */
-  return ok ? g_steal_pointer (&p) : NULL;
+/**
+ * iot_profile_load_string:
+ *
+ * Loads one profile from @text as if it were the file @name (which errors
+ * name, and whose name without ".conf" the id must be).
+ * Returns: (transfer full) (nullable):
+ */
+IotProfile *
+iot_profile_load_string (const char *text, const char *name, GError **error)
+{
+  g_return_val_if_fail (text != NULL && name != NULL, NULL);
+  return load_config (name, text, error);
 }
 
 static int
@@ -798,8 +841,7 @@ iot_profiles_load_dir (const char *dir, GError **error)
                    _("%s: cannot read the device profiles: %s"), dir, local->message);
       return NULL;
     }
-  g_autoptr (IotProfiles) ps = g_new0 (IotProfiles, 1);
-  ps->items = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_profile_free);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_profile_free);
   const char *name;
   while ((name = g_dir_read_name (d)) != NULL)
     {
@@ -809,8 +851,27 @@ iot_profiles_load_dir (const char *dir, GError **error)
       IotProfile *p = iot_profile_load_file (path, error);
       if (p == NULL)
         return NULL;
-      g_ptr_array_add (ps->items, p);
+      g_ptr_array_add (items, p);
     }
+  return iot_profiles_new (g_steal_pointer (&items), dir, error);
+}
+
+/**
+ * iot_profiles_new:
+ * @items: (transfer full): IotProfile*, freed by the array's own free
+ *   function (so a caller can lend profiles)
+ * @where: names the set in errors
+ *
+ * The set of @items. There must be exactly one catch-all profile, so every
+ * device gets one.
+ * Returns: (transfer full) (nullable):
+ */
+IotProfiles *
+iot_profiles_new (GPtrArray *items, const char *where, GError **error)
+{
+  g_return_val_if_fail (items != NULL && where != NULL, NULL);
+  g_autoptr (IotProfiles) ps = g_new0 (IotProfiles, 1);
+  ps->items = items;
   g_ptr_array_sort (ps->items, profile_cmp);
   for (guint i = 0; i < ps->items->len; i++)
     {
@@ -820,7 +881,7 @@ iot_profiles_load_dir (const char *dir, GError **error)
       if (ps->catch_all != NULL)
         {
           g_set_error (error, IOT_CONFIG_ERROR, IOT_CONFIG_ERROR_VALUE,
-                       _("%s: %s and %s are both catch-all profiles"), dir, ps->catch_all->file,
+                       _("%s: %s and %s are both catch-all profiles"), where, ps->catch_all->file,
                        p->file);
           return NULL;
         }
@@ -830,7 +891,7 @@ iot_profiles_load_dir (const char *dir, GError **error)
     {
       /* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): g_autoptr frees it; clang 14's analyzer does not model cleanup attributes */
       g_set_error (error, IOT_CONFIG_ERROR, IOT_CONFIG_ERROR_VALUE,
-                   _("%s: there is no catch-all profile (match = { generic = true; })"), dir);
+                   _("%s: there is no catch-all profile (match = { generic = true; })"), where);
       return NULL;
     }
   return g_steal_pointer (&ps);

@@ -56,9 +56,11 @@ typedef struct
   char *support_until; /* "YYYY-MM-DD", "" when not published */
   IotAutoUpdate auto_update;
   char *updates; /* how updates are installed */
+  char *update_url; /* the maker's update page, or "/path" on the device's page; "" when none */
   char **personal_data;
   char **reset_steps;
   char *cloud_deletion;           /* "" when there is no cloud account */
+  char *reset_loses;              /* what the driver's reset loses, "" for a factory reset */
   GPtrArray *default_credentials; /* IotCredential* */
   gboolean has_password;          /* FALSE: no password of its own (setup codes) */
   guint password_min, password_max;
@@ -89,6 +91,9 @@ typedef struct
 char *iot_profiles_default_dir (void);
 IotProfiles *iot_profiles_load_dir (const char *dir, GError **error);
 IotProfile *iot_profile_load_file (const char *path, GError **error);
+IotProfile *iot_profile_load_string (const char *text, const char *name, GError **error);
+/* Takes @items (IotProfile*, freed by the array's free function). */
+IotProfiles *iot_profiles_new (GPtrArray *items, const char *where, GError **error);
 void iot_profiles_free (IotProfiles *profiles);
 void iot_profile_free (IotProfile *profile);
 guint iot_profiles_get_n (const IotProfiles *profiles);

@@ -2,8 +2,12 @@
  * Secrets in locked, wiped memory. Each secret gets its own anonymous
  * mapping (one page): mlock keeps it out of swap, MADV_DONTDUMP out of core
  * files, and a private mapping means no other allocation shares the page, so
- * wiping it wipes everything. The first live secret turns core dumps off
- * (PR_SET_DUMPABLE 0 and RLIMIT_CORE 0); the last one freed restores both.
+ * wiping it wipes everything. The first secret turns core dumps off
+ * (PR_SET_DUMPABLE 0 and RLIMIT_CORE 0) for the rest of the process's life,
+ * as ssh-agent does from the start: the libraries a password passes through
+ * keep copies that outlive it and that we cannot wipe (libqrencode's input
+ * list and bit streams, freed unwiped; ncurses' screen buffers), so a core
+ * file or a ptrace peer after the secret is gone could still find it.
  */
 #include "config.h"
 
@@ -24,34 +28,23 @@ struct _IotSecret
 
 /* Every live secret, for iot_secret_wipe_all(); one thread only. */
 static GList *live;
-static struct rlimit saved_core;
-static int saved_dumpable = -1;
 
 static void
 protect_process (void)
 {
-  if (live != NULL)
+  static gboolean done;
+  if (done)
     return;
-  saved_dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
-  if (getrlimit (RLIMIT_CORE, &saved_core) == 0)
+  done = TRUE;
+  struct rlimit core;
+  if (getrlimit (RLIMIT_CORE, &core) == 0)
     {
-      struct rlimit none = { 0, saved_core.rlim_max };
+      struct rlimit none = { 0, core.rlim_max };
       if (setrlimit (RLIMIT_CORE, &none) != 0)
         g_debug ("secret: cannot lower the core size limit");
     }
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
     g_debug ("secret: cannot turn core dumps off");
-}
-
-static void
-unprotect_process (void)
-{
-  if (live != NULL)
-    return;
-  if (setrlimit (RLIMIT_CORE, &saved_core) != 0)
-    g_debug ("secret: cannot restore the core size limit");
-  if (saved_dumpable > 0 && prctl (PR_SET_DUMPABLE, saved_dumpable, 0, 0, 0) != 0)
-    g_debug ("secret: cannot restore dumpability");
 }
 
 IotSecret *
@@ -110,7 +103,6 @@ iot_secret_free (IotSecret *secret)
   munmap (secret->page, secret->size);
   live = g_list_remove (live, secret);
   g_free (secret);
-  unprotect_process ();
 }
 
 const char *
@@ -199,4 +191,18 @@ guint
 iot_secret_count_live (void)
 {
   return g_list_length (live);
+}
+
+/**
+ * iot_secret_burn_stack:
+ *
+ * Wipes the stack below the caller, where a library that was given a
+ * secret (libzxcvbn keeps lower-cased and un-leeted copies of a password in
+ * its stack frames) left copies behind. Call it right after such a call.
+ */
+G_GNUC_NO_INLINE void
+iot_secret_burn_stack (void)
+{
+  char stack[32 * 1024];
+  explicit_bzero (stack, sizeof stack);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * Secrets (passwords generated or typed for a device, Wi-Fi keys): bounded
  * buffers in their own locked pages (mlock, MADV_DONTDUMP), wiped with
- * explicit_bzero when freed or cleared. While any secret is alive the process
+ * explicit_bzero when freed or cleared. From the first secret on, the process
  * is not dumpable and its core size limit is 0, so no core file or ptrace
- * peer sees one. iot_secret_wipe_all() clears every live secret at once: the
+ * peer sees one, nor a library's copy of one that outlived it. iot_secret_wipe_all() clears every live secret at once: the
  * exit paths (signals, quit) and the kiosk's end of session call it.
  */
 #pragma once
@@ -37,6 +37,7 @@ gboolean iot_secret_append_unichar (IotSecret *secret, gunichar c);
 void iot_secret_backspace (IotSecret *secret);
 void iot_secret_clear (IotSecret *secret);
 gboolean iot_secret_equal (const IotSecret *a, const IotSecret *b);
+void iot_secret_burn_stack (void);
 
 /* Clears the contents of every live secret (they stay allocated and empty). */
 void iot_secret_wipe_all (void);

@@ -7,6 +7,8 @@
 
 #include "iot-session.h"
 
+#include <string.h>
+
 /**
  * iot_session_new:
  * @config: (transfer full)
@@ -134,6 +136,38 @@ iot_session_get_record (IotSession *s, const char *device_id)
       g_hash_table_insert (s->records, r->device_id, r);
     }
   return r;
+}
+
+/* Moves @table's entry under @old_id to @new_id (keys are g_strdup'ed). */
+static void
+move_entry (GHashTable *table, const char *old_id, const char *new_id)
+{
+  gpointer key = NULL, value = NULL;
+  if (table == NULL || !g_hash_table_steal_extended (table, old_id, &key, &value))
+    return;
+  g_free (key);
+  g_hash_table_replace (table, g_strdup (new_id), value);
+}
+
+void
+iot_session_follow_device (IotSession *s, const char *new_id)
+{
+  g_return_if_fail (new_id != NULL);
+  if (s->selected_id == NULL || strcmp (s->selected_id, new_id) == 0)
+    return;
+  g_autofree char *old_id = g_steal_pointer (&s->selected_id);
+  s->selected_id = g_strdup (new_id);
+  move_entry (s->observed, old_id, new_id);
+  move_entry (s->check_notes, old_id, new_id);
+  /* A record's key is its own device_id. */
+  IotSetupRecord *r = g_hash_table_lookup (s->records, old_id);
+  if (r != NULL)
+    {
+      g_hash_table_steal (s->records, old_id);
+      g_free (r->device_id);
+      r->device_id = g_strdup (new_id);
+      g_hash_table_replace (s->records, r->device_id, r);
+    }
 }
 
 const IotSetupRecord *

@@ -64,6 +64,11 @@ GPtrArray *iot_session_get_results (IotSession *session, const char *device_id);
 void iot_session_clear_setup (IotSession *session);
 /* The record of @device_id, made on first use. */
 IotSetupRecord *iot_session_get_record (IotSession *session, const char *device_id);
+/* The selected device came back under @new_id (a HomeKit identity reset
+ * gives Homebridge a new host name): the selection, its setup record, the
+ * observations and the check notes follow it; the held credential stays
+ * (the same device, the same web page). */
+void iot_session_follow_device (IotSession *session, const char *new_id);
 /* The record of @device_id, or NULL when the wizard has not run for it. */
 const IotSetupRecord *iot_session_lookup_record (IotSession *session, const char *device_id);
 

@@ -169,6 +169,57 @@ iot_setup_txt_setup_state (const IotDevice *d, char **evidence)
   return -1;
 }
 
+/* The sanitized value of @key in @d's _hap._tcp TXT record, or NULL. */
+static char *
+hap_txt (const IotDevice *d, const char *key)
+{
+  const IotService *s = find_service (d, "_hap._tcp");
+  g_autofree char *raw = s ? iot_txt_dup_value (s->txt, key) : NULL;
+  return raw ? iot_sanitize_text (raw, -1, 64) : NULL;
+}
+
+static gboolean
+announced_from (const IotDevice *d, const char *address)
+{
+  const IotService *s = find_service (d, "_hap._tcp");
+  for (guint i = 0; s != NULL && i < s->records->len; i++)
+    {
+      const IotRecord *r = s->records->pdata[i];
+      if (r->state == IOT_RECORD_RESOLVED && g_strcmp0 (r->address.address, address) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+IotDevice *
+iot_setup_hap_reset_seen (IotRegistry *registry, const char *address, const char *old_id, char **evidence)
+{
+  *evidence = NULL;
+  if (address == NULL || old_id == NULL)
+    return NULL;
+  g_autoptr (GPtrArray) all = iot_registry_dup_devices (registry);
+  for (guint i = 0; i < all->len; i++)
+    {
+      IotDevice *d = all->pdata[i];
+      if (!announced_from (d, address))
+        continue;
+      g_autofree char *id = hap_txt (d, "id");
+      g_autofree char *sf = hap_txt (d, "sf");
+      if (id == NULL || sf == NULL || g_ascii_strcasecmp (id, old_id) == 0)
+        continue;
+      char *end = NULL;
+      guint64 v = g_ascii_strtoull (sf, &end, 10);
+      if (end == sf || *end != '\0' || (v & 1) == 0)
+        continue;
+      /* Translators: two HomeKit ids (like 0E:4B:00:00:00:1E) and the TXT flag value */
+      *evidence = g_strdup_printf (_("the bridge announces _hap._tcp with a new HomeKit id (%s, was %s) "
+                                     "and sf=%s: not paired with any Home app."),
+                                   id, old_id, sf);
+      return d;
+    }
+  return NULL;
+}
+
 char *
 iot_setup_short_name (const IotDevice *d)
 {
@@ -215,6 +266,19 @@ iot_setup_target_new (const IotDevice *d, const IotProfiles *profiles)
           continue;
         t->address = link_local ? g_strdup_printf ("%s%%%s", a->address, a->ifname) : g_strdup (a->address);
       }
+  t->hap_id = hap_txt (d, "id");
+  const char *up = t->profile ? t->profile->update_url : NULL;
+  if (up != NULL && up[0] != '\0' && up[0] != '/')
+    t->update_url = g_strdup (up);
+  else if (up != NULL && up[0] == '/' && t->profile->web_port != 0 && t->address != NULL
+           && strchr (t->address, ':') == NULL)
+    /* A page next to the announced service (Homebridge's on 8581): the
+     * IPv4 address, which a phone on the same network can open. */
+    t->update_url = g_strdup_printf ("http://%s:%u%s", t->address, t->profile->web_port, up);
+  else if (up != NULL && up[0] == '/' && t->admin_url != NULL)
+    t->update_url = g_uri_resolve_relative (t->admin_url, up, G_URI_FLAGS_NONE, NULL);
+  if (t->update_url == NULL && t->admin_url != NULL)
+    t->update_url = g_strdup (t->admin_url);
   return t;
 }
 
@@ -227,6 +291,8 @@ iot_setup_target_free (IotSetupTarget *t)
   g_free (t->name);
   g_free (t->address);
   g_free (t->admin_url);
+  g_free (t->update_url);
+  g_free (t->hap_id);
   g_free (t->short_name);
   g_free (t);
 }

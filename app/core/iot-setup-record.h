@@ -69,6 +69,8 @@ typedef struct
   char *address;   /* for the driver: IPv4 first, fe80:: with "%ifname" */
   guint16 port;    /* of its web service; 80 when it announces none */
   char *admin_url; /* its settings page, or NULL */
+  char *update_url; /* where its updates are installed (the profile's updates.url, else admin_url), or NULL */
+  char *hap_id;     /* its HomeKit TXT id when it announces _hap._tcp (sanitized), or NULL */
   char *short_name;
   const IotProfile *profile; /* nullable; owned by the profiles */
 } IotSetupTarget;
@@ -81,6 +83,13 @@ void iot_setup_target_free (IotSetupTarget *target);
  * commissionable with CM=1 or 2), 0 still paired, -1 it does not say.
  * @evidence: the TXT record that decided it (sanitized). */
 int iot_setup_txt_setup_state (const IotDevice *device, char **evidence);
+
+/* After a HomeKit identity reset (the Homebridge accessory reset): the
+ * device announcing _hap._tcp from @address with an id other than @old_id
+ * and sf bit 1 set (not paired), or NULL while there is none. @evidence:
+ * what shows it (sanitized). */
+IotDevice *iot_setup_hap_reset_seen (IotRegistry *registry, const char *address, const char *old_id,
+                                     char **evidence);
 
 /* The characters a person types to confirm a destructive action: the last
  * four letters or digits of the device's host name (or id), lower case. */

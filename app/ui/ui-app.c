@@ -34,6 +34,7 @@ typedef struct
   IotSession *session;
   IotWizard *wizard;
   guint redraw_source;
+  guint stdin_source; /* 0 once the terminal has hung up */
   gboolean show_help;
   gboolean closing; /* the wizard is gone: nothing is drawn any more */
   guint away_check, away_deadline;
@@ -100,15 +101,23 @@ redraw_cb (gpointer data)
   g_autofree char *net_line = iot_network_dup_summary (net);
   ui_set_title_network (ui, iot_network_has_finding (net) ? UI_STYLE_TITLE_WARN : UI_STYLE_TITLE,
                         net_line);
-  /* A discovery problem shows in the status line unless the step has
-   * something to say there (the device list shows it in full instead). */
-  if (iot_discovery_get_error (disc) != NULL)
-    ui_set_status (ui, UI_STYLE_WARN, iot_discovery_get_error (disc));
+  /* A discovery problem shows in the status line. The device list shows it
+   * in full and may say more there; on every other step it wins over the
+   * step's hint (drawn below), since a person in the middle of a step must
+   * learn that devices cannot be seen now. */
+  const char *problem = iot_discovery_get_error (disc);
+  gboolean on_list = g_strcmp0 (step->id, "devices") == 0;
+  if (problem != NULL)
+    ui_set_status (ui, UI_STYLE_WARN, problem);
   const IotAction *bar = app->kiosk ? ui_kiosk_bar (app->kiosk, step) : step->bar;
   if (app->kiosk && ui_kiosk_is_drawing (app->kiosk))
     ui_kiosk_draw (app->kiosk, ui);
   else
-    step->draw (app->wizard, iot_wizard_get_step_data (app->wizard), ui);
+    {
+      step->draw (app->wizard, iot_wizard_get_step_data (app->wizard), ui);
+      if (problem != NULL && !on_list)
+        ui_set_status (ui, UI_STYLE_WARN, problem);
+    }
   if (app->kiosk)
     ui_kiosk_draw_status (app->kiosk, ui);
   ui_screen_end (ui, bar, app->show_help);
@@ -207,6 +216,9 @@ stdin_cb (int fd, GIOCondition cond, gpointer data)
   App *app = data;
   if (cond & (G_IO_HUP | G_IO_ERR))
     {
+      /* The terminal went away (its window was closed): the source is gone
+       * with this return, so the teardown must not remove it again. */
+      app->stdin_source = 0;
       g_main_loop_quit (app->loop);
       return G_SOURCE_REMOVE;
     }
@@ -392,7 +404,7 @@ ui_app_run (IotConfig *config, const IotStepClass *const *steps)
       };
       app.kiosk = ui_kiosk_new (app.session, steps, &host, &app);
     }
-  guint stdin_source = g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_cb, &app);
+  app.stdin_source = g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_cb, &app);
 
   iot_wizard_start (app.wizard);
   iot_discovery_start (app.session->discovery);
@@ -400,7 +412,7 @@ ui_app_run (IotConfig *config, const IotStepClass *const *steps)
   g_main_loop_run (app.loop);
 
   /* Tear down in reverse order; the terminal comes back before any output. */
-  g_source_remove (stdin_source);
+  g_clear_handle_id (&app.stdin_source, g_source_remove);
   g_clear_handle_id (&app.redraw_source, g_source_remove);
   app.closing = TRUE;
   iot_wizard_free (app.wizard);

@@ -133,10 +133,10 @@ else
   not_ok "device that does not come back ($took ms)"; show
 fi
 
-lab_shelly_restart shelly --reboot-seconds 1
+lab_shelly_restart shelly --reboot-seconds 3
 lab_host_exec "$tool" --reboot-timeout 4000 --poll 300 "$ip" update >"$work/out" 2>"$work/err" &
 pid=$!
-wait_ms 5000 grep -q 'driver-tool: sent' "$work/err"
+check "the update is sent before the unplug" wait_ms 20000 grep -q 'driver-tool: sent' "$work/err"
 lab_unplug shelly
 wait "$pid"
 rc=$?

@@ -134,6 +134,7 @@ on_update (GObject *source, GAsyncResult *result, gpointer data)
     {
       add_string (tool->out, "current", u->current);
       add_string (tool->out, "available", u->available);
+      add_bool (tool->out, "unknown", u->unknown);
     }
   finish (tool, error);
 }

@@ -6,7 +6,7 @@
 #
 #   tests/fuzz/fuzz.sh [SECONDS]        SECONDS per target, default 60
 #
-# Environment: FUZZ_TARGETS (default: all six), FUZZ_JOBS (targets fuzzed
+# Environment: FUZZ_TARGETS (default: all eight), FUZZ_JOBS (targets fuzzed
 # at once, default: the number of CPUs), FUZZ_BUILD (build directory,
 # default _build-fuzz; it keeps the corpus each target grew, so runs build
 # on each other), CC (default clang).
@@ -19,7 +19,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}
-targets=${FUZZ_TARGETS:-txt config qr device-url scan-json shelly}
+targets=${FUZZ_TARGETS:-txt config qr device-url scan-json shelly homebridge profile}
 jobs=${FUZZ_JOBS:-$(nproc)}
 build=${FUZZ_BUILD:-$top/_build-fuzz}
 cc=${CC:-clang}
@@ -27,7 +27,7 @@ case "$seconds" in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 PKGS="glib-2.0 gio-2.0 gio-unix-2.0 avahi-client avahi-glib json-glib-1.0 libconfig libqrencode libnm libcurl"
-# The scan-json target matches hostile devices against the shipped profiles.
+# The scan-json and profile targets match devices against the shipped profiles.
 export IOTSETUP_DATADIR=${IOTSETUP_DATADIR:-$top/data}
 
 # The core, instrumented for coverage (fuzzer-no-link) and the sanitizers,

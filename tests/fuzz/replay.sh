@@ -11,7 +11,7 @@ builddir=${IOTSETUP_BUILDDIR:-$(dirname "$IOTSETUP_BIN")}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
-for target in txt config qr device-url scan-json shelly; do
+for target in txt config qr device-url scan-json shelly homebridge profile; do
   corpus="$SRCDIR/tests/fuzz/corpus/$target"
   n_files=$(find "$corpus" -maxdepth 1 -type f ! -name '.*' | wc -l)
   "$builddir/tests/fuzz/replay-$target" "$corpus" >"$work/out" 2>"$work/err"

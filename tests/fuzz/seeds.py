@@ -363,6 +363,91 @@ def shelly_seeds():
     }
 
 
+def homebridge_seeds():
+    """A status byte (0: 200, 1: 201, 2: 400, 3: 401, 4: 403, 5: 404, 6: 500,
+    7: 302), then a body. The real answers of config-ui-x 4.42.0 and 4.76.0
+    are recorded by capture-homebridge.sh (lab-*); these are what they are
+    not."""
+    token = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VybmFtZSI6ImFkbWluIn0." + b"A" * 43
+    return {
+        "settings-top-level": b'\x00{"setupWizardComplete":false,"formAuth":true}',
+        "settings-both": b'\x00{"setupWizardComplete":true,"env":{"setupWizardComplete":false}}',
+        "settings-not-boolean": b'\x00{"env":{"setupWizardComplete":"false"}}',
+        "settings-env-array": b'\x00{"env":[{"setupWizardComplete":false}]}',
+        "login-token-escapes": b'\x01{"access_token":"a\\u001b[2J\\u0000b\\"c\\\\d\\ud800"}',
+        "login-token-empty": b'\x01{"access_token":""}',
+        "login-token-number": b'\x01{"access_token":12345678901234567890}',
+        "login-token-oversized": b'\x01{"access_token":"' + b"T" * 1024 + b'"}',
+        "login-token-at-bound": b'\x01{"access_token":"' + b"T" * 1023 + b'"}',
+        "login-twice": b'\x01{"access_token":"' + token + b'","access_token":"second"}',
+        "login-200": b'\x00{"access_token":"' + token + b'","token_type":"Bearer"}',
+        "login-400": b'\x02{"statusCode":400,"message":["password must be a string"]}',
+        "version-update": b'\x00{"name":"homebridge","installedVersion":"1.11.4",'
+                          b'"latestVersion":"1.12.0","updateAvailable":true}',
+        "version-current": b'\x00{"name":"homebridge","installedVersion":"1.11.4",'
+                           b'"latestVersion":"1.11.4","updateAvailable":false}',
+        "version-escapes": b'\x00{"name":"\\u001b]0;owned\\u0007hb","installedVersion":"1.11\\u202e.4",'
+                           b'"latestVersion":"9\\r\\n9","updateAvailable":true}',
+        "version-long": b'\x00{"installedVersion":"' + b"1." * 200 + b'0"}',
+        "version-types": b'\x00{"installedVersion":1.11,"latestVersion":null,"updateAvailable":"yes"}',
+        "deep": b"\x00" + b'{"installedVersion":"1","x":' + b"[" * 200,
+        "truncated": b'\x00{"installedVersion":"1.11.4"',
+        "not-json": b"\x00<html>Not Found</html>",
+        "redirect": b"\x07",
+        "server-error": b'\x06{"statusCode":500,"message":"Internal server error"}',
+    }
+
+
+def profile_seeds():
+    """A 2-byte length and a profile (its id "fuzz": the shipped ones, then
+    ones with every kind of rule), a Wi-Fi name, then discovery events (the
+    lab's network and its hostile devices)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    pdir = os.path.join(here, "..", "..", "data", "profiles")
+    import re
+    homebridge = announce("_hap._tcp", 2, "Homebridge 1E", 2, "homebridge-1e.local", "198.18.0.68",
+                          51826, rdata("c#=2", "ff=0", "id=0E:4B:00:00:00:1E", "md=homebridge",
+                                       "s#=1", "sf=1", "ci=2", "pv=1.1", "sh=AbCdEg=="))
+    events = LAB + homebridge
+
+    def seed(profile, ssid, ev):
+        p = profile.encode() if isinstance(profile, str) else profile
+        return struct.pack(">H", len(p)) + p + cstr(ssid) + ev
+
+    seeds = {}
+    for name in sorted(os.listdir(pdir)):
+        if not name.endswith(".conf"):
+            continue
+        text = open(os.path.join(pdir, name), encoding="utf-8").read()
+        text = re.sub(r'^id = "[^"]*";', 'id = "fuzz";', text, count=1, flags=re.M)
+        seeds["shipped-" + name[:-5]] = seed(text, "ShellyPlusPlugS-D4D4DA7C1E2F", events)
+    base = open(os.path.join(pdir, "shelly-gen2.conf"), encoding="utf-8").read()
+    base = re.sub(r'^id = "[^"]*";', 'id = "fuzz";', base, count=1, flags=re.M)
+
+    def with_match(match):
+        return re.sub(r"^match = \{.*?^\};", lambda _: match, base, count=1, flags=re.M | re.S)
+
+    seeds["rules-txt-range"] = seed(with_match(
+        'match = {\n  services = [ "_matterc._udp" ];\n'
+        '  txt = ( { key = "VP"; range = [ 65521, 65521 ]; }, { key = "DT"; value = "26*"; } );\n};'),
+        "", events)
+    seeds["rules-more-specific"] = seed(with_match(
+        'match = {\n  services = [ "_shelly._tcp", "_HTTP._tcp" ];\n'
+        '  names = [ "shellyplus*", "*" ];\n'
+        '  txt = ( { key = "gen"; value = "2"; }, { key = "app"; }, { key = "ver"; value = "1.*" } );\n'
+        '  ssids = [ "Shelly*-*" ];\n};'), "shellyplusplugs-d4d4da7c1e2f", events)
+    seeds["rules-catch-all"] = seed(with_match("match = { generic = true; };"), "x", events)
+    seeds["rules-generic-http"] = seed(with_match(
+        'match = { generic = true; services = [ "_http._tcp" ]; };'), "", HOSTILE_DEVICE)
+    seeds["rules-names-only"] = seed(with_match(
+        'match = { names = [ "*Plug*", "\\u001b*" ]; };'), "", HOSTILE_DEVICE)
+    seeds["no-profile-lab"] = seed(b"", "Homebridge-1E", events)
+    seeds["no-profile-hostile"] = seed(b"", b"\x1b[2JShelly\xff", HOSTILE_DEVICE + ODD_KEYS)
+    seeds["bad-profile"] = seed('id = "fuzz";\nmatch = { txt = ( { key = 3; } ); };', "", LAB)
+    seeds["wrong-id"] = seed(base.replace('id = "fuzz";', 'id = "other";'), "", LAB)
+    return seeds
+
+
 def write(corpus, target, seeds):
     d = os.path.join(corpus, target)
     os.makedirs(d, exist_ok=True)
@@ -380,6 +465,8 @@ def main():
     write(corpus, "device-url", url_seeds())
     write(corpus, "scan-json", json_seeds())
     write(corpus, "shelly", shelly_seeds())
+    write(corpus, "homebridge", homebridge_seeds())
+    write(corpus, "profile", profile_seeds())
 
 
 if __name__ == "__main__":

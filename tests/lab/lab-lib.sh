@@ -157,6 +157,11 @@
 #       Homebridge 1.11.4 with its web UI (_hap._tcp 51826, IPv4 only; UI on
 #       8581). Each returns when the service answers from the host namespace
 #       and the host resolves it. Details at each function.
+#   lab_printer_auth NAME USER PASSWORD-FILE
+#       Restart printer NAME's ippeveprinter with -A (HTTP Basic via PAM)
+#       and a private /etc holding USER with the password in the file: the
+#       settings page then asks for a login (what setting an admin password
+#       does on a real printer).
 #   lab_device_file NAME FILE / lab_device_telnet_log NAME
 #       Print a file of the device's state dir (mqtt_password, ssh_password)
 #       / the peers that connected to its telnet port ("connect ADDR").
@@ -1262,6 +1267,42 @@ EOS
     lab_wait_visible "$name"
 }
 
+# lab_printer_auth NAME USER PASSWORD-FILE
+#   What a person does on a printer's settings page when they set an admin
+#   password: restarts printer NAME's ippeveprinter with -A (HTTP Basic
+#   through PAM; Debian has no "cups" PAM service, so "other": pam_unix)
+#   seeing a private copy of /etc (bind-mounted in its own mount namespace;
+#   the real /etc is never written) with the account USER whose password
+#   is the first line of PASSWORD-FILE (read from the file, never on a
+#   command line). Call it again to change the password. Returns once the
+#   page asks for a login (401) from the host namespace.
+lab_printer_auth() {
+    local name=${1:-} user=${2:-} pwfile=${3:-} dir ip
+    if [[ -z $user || ! -r $pwfile ]]; then
+        _lab_err "usage: lab_printer_auth NAME USER PASSWORD-FILE"; return 1
+    fi
+    _lab_dev_check "$name" || return 1
+    dir=$(_lab_dev_dir "$name"); ip=$(cat "$dir/ip4")
+    [[ $(cat "$dir/family") == printer ]] || { _lab_err "$name is not a printer"; return 1; }
+    rm -rf "$dir/etc"; cp -a /etc "$dir/etc" || return 1
+    printf '%s:x:4343:4343:lab printer admin:/nonexistent:/bin/false\n' "$user" >>"$dir/etc/passwd"
+    printf '%s:%s:19000:0:99999:7:::\n' "$user" "$(head -n1 "$pwfile" | openssl passwd -6 -stdin)" \
+        >>"$dir/etc/shadow"
+    _lab_stop_pids "dev:$name:ippeveprinter" TERM
+    # shellcheck disable=SC2016 # $1 is expanded by the inner sh
+    _lab_spawn "dev:$name:ippeveprinter" "$dir/ippeveprinter.log" \
+        env "DBUS_SYSTEM_BUS_ADDRESS=unix:path=$dir/bus" "HOME=$dir/home" \
+        ip netns exec "$(cat "$dir/ns")" /bin/sh -c 'mount --bind "$1/etc" /etc && shift && exec "$@"' \
+        sh "$dir" ippeveprinter -A -p 8631 -M HP -m "OfficeJet Pro 9010" -l "Study" -d "$dir/spool" \
+        "$(cat "$dir/printer_name")"
+    _lab_wait "ippeveprinter of $name asking for a login" "$LAB_TIMEOUT" _lab_http_401 "$ip" 8631
+}
+
+# _lab_http_401 IP PORT: the page at http://IP:PORT/ answers 401.
+_lab_http_401() {
+    [[ $(lab_host_exec curl -s -o /dev/null -m 2 -w '%{http_code}' "http://$1:$2/" 2>/dev/null) == 401 ]]
+}
+
 # lab_add_telnet NAME
 #   A "DVR" with a telnet login prompt on IP:23 (telnet-listener.py; it
 #   logs every connection's peer address in DIR/telnet.log) and its web
@@ -1316,7 +1357,9 @@ lab_device_file() { _lab_dev_check "$1" && cat "$LAB_DIR/dev/$1/$2"; }
 #   namespace of its own). 4.42.0 creates the user admin/admin; 4.76.0 has
 #   no user (setupWizardComplete false). No route leaves the lab. Takes 2-3
 #   s and about 200 MB; returns when GET /api/auth/settings answers and the
-#   host resolves _hap._tcp.
+#   host resolves _hap._tcp. A supervising shell starts Homebridge again
+#   whenever it exits (PUT /api/server/restart ends it), as a service
+#   manager would; its log says "lab: homebridge exited".
 lab_add_homebridge() {
     local name=${1:-} ver=${2:-} ip dir ns ll host mods
     mods=$LAB_LIB_DIR/npm/ui-$ver/node_modules
@@ -1348,11 +1391,22 @@ EOS
     : >"$dir/ipv4only"
     # Its mDNS stack does not pin the interface for every socket.
     ip -n "$ns" route add 224.0.0.0/4 dev lab0 || return 1
+    # Restarted whenever it exits, as its service manager does on a real
+    # install: the web page restarts Homebridge by ending it (after an
+    # accessory reset, for one). TERM (lab_down) ends the loop and KILLs
+    # Homebridge, which ignores TERM for seconds.
     # shellcheck disable=SC2016 # $1.. are expanded by the inner sh
     _lab_spawn "dev:$name:homebridge" "$dir/homebridge.log" \
         env "HOME=$dir/storage" UIX_STORAGE_PATH="$dir/storage" \
         ip netns exec "$ns" unshare --uts /bin/sh -c '
-            hostname "$1" && exec "$2/.bin/homebridge" -I -U "$3" -P "$2" --strict-plugin-resolution
+            hostname "$1" || exit 1
+            trap "kill -KILL \$c 2>/dev/null; exit 0" TERM INT
+            while :; do
+                "$2/.bin/homebridge" -I -U "$3" -P "$2" --strict-plugin-resolution & c=$!
+                wait $c
+                echo "lab: homebridge exited, starting it again"
+                sleep 0.5
+            done
         ' sh "$host" "$mods" "$dir/storage"
     _lab_wait "the Homebridge UI of $name" "$LAB_TIMEOUT" _lab_homebridge_ui_answers "$ip" || return 1
     lab_wait_visible "$name"

@@ -11,15 +11,7 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 . "$SRCDIR/tests/nm/nm-lib.sh"
 
-# shellcheck disable=SC2154 # $work: made by nm_test_begin
-tm() { tmux -S "$work/tmux.sock" "$@"; }
-tm_cleanup() { tm kill-server 2>/dev/null; }
-nm_test_begin tm_cleanup
-if ! command -v tmux >/dev/null; then
-  echo "1..0 # SKIP needs tmux"
-  exit 0
-fi
-ok "private system bus comes up"
+nm_tui_begin tmux
 
 screen() { tm capture-pane -p -t iot; }
 title() { screen | head -n 1; }

@@ -11,19 +11,7 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 . "$SRCDIR/tests/nm/nm-lib.sh"
 
-# shellcheck disable=SC2154 # $work: made by nm_test_begin
-tm() { tmux -S "$work/tmux.sock" "$@"; }
-tm_cleanup() { tm kill-server 2>/dev/null; }
-nm_test_begin tm_cleanup
-for tool in tmux zbarimg; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "1..0 # SKIP needs $tool"
-    exit 0
-  fi
-done
-ok "private system bus comes up"
-zbar_opts=(--raw -q)
-zbarimg --help 2>&1 | grep -q -- --nodbus && zbar_opts+=(--nodbus)
+nm_tui_begin tmux zbarimg
 
 # mock_call OBJECT METHOD ARGS...: a Mock-interface method on OBJECT; prints the answer.
 mock_call() {

@@ -151,3 +151,18 @@ ok = eval(compile(ast.Expression(last.value), "check", "eval"), env)
 if not ok: print("# doc:", json.dumps(doc)[:600])
 sys.exit(0 if ok else 1)' "$1" "$2"
 }
+
+# nm_tui_begin TOOL...: nm_test_begin for a test that drives the assistant
+# in tmux (`tm`, on the test's own socket); skips without each TOOL.
+tm() { tmux -S "$work/tmux.sock" "$@"; }
+nm_tui_begin() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "1..0 # SKIP needs $tool"; exit 0; }
+  done
+  nm_test_begin nm_tui_cleanup
+  ok "private system bus comes up"
+  zbar_opts=(--raw -q)
+  if zbarimg --help 2>&1 | grep -q -- --nodbus; then zbar_opts+=(--nodbus); fi
+}
+nm_tui_cleanup() { tm kill-server 2>/dev/null; }

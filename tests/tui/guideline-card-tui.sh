@@ -9,33 +9,14 @@
 # root for the lab; skips otherwise.
 set -u
 . "$(dirname "$0")/../lib.sh"
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+# shellcheck source-path=SCRIPTDIR source=tui-lib.sh
+. "$SRCDIR/tests/tui/tui-lib.sh"
+tui_lab_begin
 
-# shellcheck disable=SC2154 # $work: made by lab_test_begin
-tm() { tmux -S "$work/tmux.sock" "$@"; }
-tm_cleanup() { tm_stop; }
-lab_test_begin tm_cleanup
-ok "lab comes up"
-
-screen() { tm capture-pane -p -t iot; }
-on_screen() { screen | grep -qF -- "$1"; }
 line_matches() { screen | grep -qE -- "$1"; }
 
-tm -f /dev/null new-session -d -s iot -x 110 -y 40 \
-  "env TERM=screen-256color LANG=C.UTF-8 XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN' 2>>'$work/stderr.log'; echo EXIT=\$?; sleep 3600"
-
+tui_start -s 110x40
 shelly=$(lab_device_host shelly)
-open_device() {
-  tm send-keys -t iot Home
-  for _ in $(seq 1 12); do
-    tm send-keys -t iot Enter
-    if wait_ms 1000 on_screen "Host name: $1.local"; then return 0; fi
-    tm send-keys -t iot Escape
-    wait_ms 1000 on_screen "Devices on your network"
-    tm send-keys -t iot Down
-  done
-  return 1
-}
 wait_ms 15000 on_screen "$shelly"
 check "the Shelly's details open" open_device "$shelly"
 check "the details show the guideline key in the bar" on_screen "Check guidelines"

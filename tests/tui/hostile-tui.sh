@@ -11,24 +11,17 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 
-# shellcheck disable=SC2154 # $work: made by lab_test_begin
-tm() { tmux -S "$work/tmux.sock" "$@"; }
-tm_cleanup() { tm_stop; }
-lab_test_begin tm_cleanup
-ok "lab comes up"
-screen() { tm capture-pane -p -t iot; }
-on_screen() { screen | grep -qF -- "$1"; }
+# shellcheck source-path=SCRIPTDIR source=tui-lib.sh
+. "$SRCDIR/tests/tui/tui-lib.sh"
+tui_lab_begin
 
 check "hostile device added" lab_add_hostile
 check "device at the size limits added" lab_add_extreme
 check "flapping device added (every 100 ms)" lab_add_flapper flapper 100
 
-tm -f /dev/null new-session -d -s iot -x 100 -y 30 \
-  "env TERM=screen-256color LANG=C.UTF-8 XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN'; echo EXIT=\$?; sleep 3600"
-tm set-option -t iot remain-on-exit on >/dev/null
-tm pipe-pane -t iot -o "cat >>'$work/pane.raw'"
+tui_start -s 100x30 -r "$work/pane.raw"
 pid=
-wait_ms 5000 eval 'pid=$(pgrep -x -P "$(tm display -p -t iot "#{pane_pid}")" iotsetup)'
+wait_ms 5000 eval 'pid=$(iot_pid)'
 check "the assistant runs" [ -n "$pid" ]
 check "the hostile device shows" wait_ms 10000 on_screen 'semi;colon.dot\back"quote'
 check "the device at the size limits shows" wait_ms 10000 on_screen "Many Keys Plug"
@@ -36,7 +29,7 @@ check "the device at the size limits shows" wait_ms 10000 on_screen "Many Keys P
 # Let the flapping run a while, then time keypresses while it goes on.
 sleep 3
 cpu0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-if "$PYTHON3" "$SRCDIR/tests/tui/key-latency.py" "$work/tmux.sock" iot F1 \
+if "$PYTHON3" "$SRCDIR/tests/tui/key-latency.py" "$(tui_socket)" iot F1 \
   "Keys (any key closes this help)" Escape 10 1000 >"$work/latency" 2>&1; then
   ok "every keypress answered within 1 s while a service flaps every 100 ms"
 else
@@ -61,7 +54,7 @@ check "… paging reaches its escape-laden 63-byte name, shown with a visible es
 check "still running after paging through 300 keys" kill -0 "$pid"
 tm send-keys -t iot Escape
 
-check "q quits with status 0 after all this" sh -c 'sleep 0.3; tmux -S "$1" send-keys -t iot q' _ "$work/tmux.sock"
+check "q quits with status 0 after all this" sh -c 'sleep 0.3; tmux -S "$1" send-keys -t iot q' _ "$(tui_socket)"
 check "… and the shell saw it" wait_ms 3000 on_screen "EXIT=0"
 
 # The raw bytes the program wrote to its terminal: no device's control

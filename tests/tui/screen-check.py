@@ -55,28 +55,32 @@ def fits(lines, cols, rows):
 def find_label(line, label, start):
     """Cell offset of LABEL (or of it cut short with an ellipsis, as a column
     too narrow shows it) in LINE at or after character START; with the
-    character index after it."""
+    character index after it and how many of its characters are shown."""
     for k in range(len(label), 0, -1):
         text = label if k == len(label) else label[:k] + ELLIPSIS
         i = line.find(text, start)
         if i >= 0:
-            return width(line[:i]), i + len(text)
-    return None, None
+            return width(line[:i]), i + len(text), k
+    return None, None, 0
 
 
 def aligned(lines, rows, labels):
     optional = [l.startswith("?") for l in labels]
     labels = [l[1:] if o else l for l, o in zip(labels, optional)]
-    for h, line in enumerate(lines):
-        offsets, start = [], 0
+    # The header line is the one that shows the most of the labels: a title
+    # cut short can end in the first letter of one of them ("… N…").
+    best, h, offsets = 0, None, []
+    for i, line in enumerate(lines):
+        found, start, shown = [], 0, 0
         for label in labels:
-            cell, start = find_label(line, label, start)
+            cell, start, k = find_label(line, label, start)
             if cell is None:
                 break
-            offsets.append(cell)
-        if len(offsets) == len(labels):
-            break
-    else:
+            found.append(cell)
+            shown += k
+        if len(found) == len(labels) and shown > best:
+            best, h, offsets = shown, i, found
+    if h is None:
         fail(f"no line has the headers {labels}")
     # The body ends above the status line and the function bar.
     body = [l for l in lines[h + 1 : rows - 2] if l.strip()]

@@ -8,30 +8,15 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 
-# shellcheck disable=SC2154 # $work: made by lab_test_begin
-tm() { tmux -S "$work/tmux.sock" "$@"; }
-tm_cleanup() { tm_stop; }
-lab_test_begin tm_cleanup
-ok "lab comes up"
+# shellcheck source-path=SCRIPTDIR source=tui-lib.sh
+. "$SRCDIR/tests/tui/tui-lib.sh"
+tui_lab_begin
 
-screen() { tm capture-pane -p -t iot; }
-on_screen() { screen | grep -qF -- "$1"; }
-not_on_screen() { ! on_screen "$1"; }
-all_on_screen() { local s; s=$(screen); for p in "$@"; do grep -qF -- "$p" <<<"$s" || return 1; done; }
-
-# start_tui NAME: runs the assistant in a fresh tmux session of 100x30 inside
-# the lab's host namespace; the pane's shell prints EXIT=<code> afterwards.
+# start_tui: the assistant in a fresh pane of 100x30, its raw output kept.
 start_tui() {
-  tm_stop
   rm -f "$work/pane.raw"
-  tm -f /dev/null new-session -d -s iot -x 100 -y 30 \
-    "env TERM=screen-256color LANG=C.UTF-8 XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN'; echo EXIT=\$?; sleep 3600"
-  tm set-option -t iot remain-on-exit on >/dev/null
-  # Everything the program writes to the terminal, byte for byte.
-  tm pipe-pane -t iot -o "cat >>'$work/pane.raw'"
+  tui_start -s 100x30 -r "$work/pane.raw" "$@"
 }
-iot_pid() { pgrep -x -P "$(tm display -p -t iot '#{pane_pid}')" iotsetup; }
-iot_running() { iot_pid >/dev/null; }
 
 names=()
 for d in shelly homekit matter esphome camera printer; do

@@ -34,17 +34,19 @@ all_on_screen() { local s p; s=$(screen); for p in "$@"; do grep -qF -- "$p" <<<
 iot_pid() { pgrep -x -P "$(tm display -p -t iot '#{pane_pid}')" iotsetup; }
 iot_running() { iot_pid >/dev/null; }
 
-# tui_start [-s COLSxROWS] [-c] [VAR=VALUE...]: the assistant in a fresh
-# pane (100x45 unless -s) inside the lab's host namespace, with extra
-# environment; stderr goes to $work/stderr.log, and the pane's shell prints
-# EXIT=<status> afterwards. -c allows core files first, so that a test can
-# see the program turn them off while it holds a secret.
+# tui_start [-s COLSxROWS] [-c] [-r RAW] [VAR=VALUE...]: the assistant in
+# a fresh pane (100x45 unless -s) inside the lab's host namespace, with
+# extra environment; stderr goes to $work/stderr.log, and the pane's shell
+# prints EXIT=<status> afterwards. -c allows core files first, so that a
+# test can see the program turn them off while it holds a secret. -r keeps
+# everything the program writes to the terminal, byte for byte, in RAW.
 tui_start() {
-  local cols=100 rows=45 pre=""
+  local cols=100 rows=45 pre="" raw=""
   while [ $# -gt 0 ]; do
     case $1 in
       -s) cols=${2%x*} rows=${2#*x}; shift 2 ;;
       -c) pre="ulimit -c unlimited; "; shift ;;
+      -r) raw=$2; shift 2 ;;
       *) break ;;
     esac
   done
@@ -52,7 +54,13 @@ tui_start() {
   tui_run=$((tui_run + 1))
   tm -f /dev/null new-session -d -s iot -x "$cols" -y "$rows" \
     "${pre}env TERM=screen-256color LANG=C.UTF-8 $* XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN' 2>>'$work/stderr.log'; echo EXIT=\$?; sleep 3600"
+  if [ -n "$raw" ]; then
+    tm set-option -t iot remain-on-exit on >/dev/null
+    tm pipe-pane -t iot -o "cat >>'$raw'"
+  fi
 }
+# tui_socket: the tmux socket of the current start, for tools of its own.
+tui_socket() { echo "$work/tmux-$tui_run.sock"; }
 
 # open_device HOST: from the list, opens the device whose details name HOST.
 open_device() {

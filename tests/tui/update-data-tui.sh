@@ -15,17 +15,10 @@
 # Needs root for the lab; skips otherwise.
 set -u
 . "$(dirname "$0")/../lib.sh"
-command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+# shellcheck source-path=SCRIPTDIR source=tui-lib.sh
+. "$SRCDIR/tests/tui/tui-lib.sh"
+tui_lab_begin
 
-# shellcheck disable=SC2154 # $work: made by lab_test_begin
-run=0
-tm() { tmux -S "$work/tmux-$run.sock" "$@"; }
-tm_cleanup() { tm_stop; }
-lab_test_begin tm_cleanup
-ok "lab comes up"
-
-screen() { tm capture-pane -p -t iot; }
-on_screen() { screen | grep -qF -- "$1"; }
 # show: the screen as diagnostics, except a password's hand-over screen.
 show() {
   if on_screen "The new password for"; then diag "(the password screen: not shown)"; return; fi
@@ -35,24 +28,7 @@ mkdir -p "$XDG_CONFIG_HOME/iotsetup" "$work/home"
 # A short wait for a device that restarts, so "never came back" is quick.
 printf 'network = { restart_timeout = 12.0; };\n' >"$XDG_CONFIG_HOME/iotsetup/iotsetup.conf"
 
-start_tui() {
-  tm_stop
-  run=$((run + 1))
-  tm -f /dev/null new-session -d -s iot -x 100 -y 45 \
-    "env HOME='$work/home' TERM=screen-256color LANG=C.UTF-8 XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN' 2>>'$work/stderr.log'; echo EXIT=\$?; sleep 3600"
-}
-
-open_device() {
-  tm send-keys -t iot Home
-  for _ in $(seq 1 12); do
-    tm send-keys -t iot Enter
-    if wait_ms 1000 on_screen "Host name: $1.local"; then return 0; fi
-    tm send-keys -t iot Escape
-    wait_ms 1000 on_screen "Devices on your network"
-    tm send-keys -t iot Down
-  done
-  return 1
-}
+start_tui() { tui_start HOME="$work/home"; }
 
 # to_update: from the device's details, Enter starts the setup wizard;
 # the password steps are passed with Enter (generated password, set and
@@ -60,17 +36,17 @@ open_device() {
 to_update() {
   open_device "$shelly" || return 1
   tm send-keys -t iot Enter
-  wait_ms 5000 on_screen "password" || return 1
+  wait_ms 10000 on_screen "password" || return 1
   tm send-keys -t iot Enter
-  wait_ms 5000 on_screen "Setting the password on" || return 1
+  wait_ms 10000 on_screen "Setting the password on" || return 1
   tm send-keys -t iot Enter
   wait_ms 20000 on_screen "Guideline 1: PASS" || return 1
   tm send-keys -t iot Enter
-  wait_ms 5000 on_screen "The new password for" || return 1
+  wait_ms 10000 on_screen "The new password for" || return 1
   # Kept in memory only, to prove the report does not hold it.
-  pw=$(screen | grep -m1 -E '^ +([acdefhjkmnprtwxy34679-] ){20,}' | tr -d ' ')
+  pw=$(shown_password)
   tm send-keys -t iot Enter
-  wait_ms 5000 on_screen "Updates for"
+  wait_ms 10000 on_screen "Updates for"
 }
 pw=
 calls() { lab_shelly_calls shelly; }
@@ -204,8 +180,8 @@ check "offline: guideline 3 is not PASS ($g3)" eval '[[ "$g3" != *PASS* && -n "$
 # 6. The device vanishes mid-update and never returns in time.
 lab_shelly_restart shelly --reboot-seconds 120
 start_tui
-wait_ms 15000 on_screen "Shelly"
-to_update && wait_ms 10000 on_screen "is available"
+check "vanishing: the update is offered" \
+  eval 'wait_ms 30000 on_screen "Shelly" && to_update && wait_ms 20000 on_screen "is available"'
 tm send-keys -t iot Enter
 wait_ms 10000 eval 'lab_shelly_calls shelly | grep -q "\"event\": \"down\""'
 if wait_ms 30000 on_screen "The update could not be confirmed" && on_screen "did not come back"; then

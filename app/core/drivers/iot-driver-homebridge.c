@@ -7,11 +7,14 @@
  * the driver then logs in with the new password, and verification asks the
  * page to log in with nothing, the old password and the new one. Bearer
  * tokens are credentials too: they live in IotSecrets, and the reply they
- * came in is wiped once they are taken out.
+ * came in is wiped once they are taken out. The accessory reset only
+ * rewrites config.json (a new HomeKit username and PIN) and deletes the
+ * pairings: Homebridge takes them up when it restarts, so the driver asks
+ * the page to restart it and waits until the page has gone and come back.
  */
 #include "config.h"
 
-#include "iot-driver.h"
+#include "iot-driver-homebridge.h"
 
 #include "app/core/iot-qr.h"
 #include "app/core/iot-sanitize.h"
@@ -36,49 +39,19 @@ typedef enum
   OP_RESET,
 } OpKind;
 
-typedef struct
+/* The answer a request waits for (op->awaiting). */
+typedef enum
 {
-  IotDriverDevice *dev;
-  OpKind kind;
-  int step;
-  IotSecret *password;
-  IotSecret *old;
-  IotSecret *token;
-  gboolean claimed; /* setupWizardComplete: the page has an account */
-  IotDriverVerify *verify;
-} Op;
+  REPLY_SETTINGS,
+  REPLY_LOGIN,
+  REPLY_CHANGED, /* create-first-user, change-password, the reset */
+  REPLY_VERSION,
+  REPLY_POLL, /* the page, while Homebridge restarts */
+} Reply;
+
+typedef IotDriverOp Op;
 
 static void op_step (GTask *task);
-
-static void
-op_free (gpointer data)
-{
-  Op *op = data;
-  g_clear_pointer (&op->password, iot_secret_free);
-  g_clear_pointer (&op->old, iot_secret_free);
-  g_clear_pointer (&op->token, iot_secret_free);
-  g_clear_pointer (&op->verify, iot_driver_verify_free);
-  g_free (op);
-}
-
-static GTask *
-op_new (IotDriverDevice *dev, OpKind kind, GCancellable *cancellable, GAsyncReadyCallback callback,
-        gpointer user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  Op *op = g_new0 (Op, 1);
-  op->dev = dev;
-  op->kind = kind;
-  g_task_set_task_data (task, op, op_free);
-  return task;
-}
-
-static void
-op_fail (GTask *task, IotDriverError code, const char *message)
-{
-  g_task_return_new_error (task, IOT_DRIVER_ERROR, code, "%s", message);
-  g_object_unref (task);
-}
 
 /* --- bodies ------------------------------------------------------------------ */
 
@@ -121,19 +94,168 @@ secret_body (const char *k1, const IotSecret *v1, const char *k2, const IotSecre
   return g_bytes_new_with_free_func (text, len, (GDestroyNotify) iot_str_wipe_free, text);
 }
 
-/* A login body for @user and @password. */
-static GBytes *
-login_body (const char *user, const IotSecret *password)
+/* --- answers ----------------------------------------------------------------- */
+
+static void
+set_bad_reply (GError **error)
 {
-  g_autoptr (IotSecret) u = iot_secret_new_from (user, -1);
-  return secret_body ("username", u, "password", password, NULL);
+  g_set_error_literal (error, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_BAD_REPLY,
+                       _("The device's answer is not what its API documents"));
+}
+
+static gboolean
+is_refusal (guint status)
+{
+  return status == 400 || status == 401 || status == 403;
+}
+
+/* The error for an answer that is neither success nor what was asked. */
+static void
+set_status_error (guint status, GError **error)
+{
+  if (is_refusal (status))
+    g_set_error_literal (error, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_AUTH, _("The device refused the password"));
+  else
+    g_set_error_literal (error, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_DEVICE, _("The device reported an error"));
+}
+
+static JsonObject *
+object_or_null (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* @name's node when it holds a value of @type, else NULL. */
+static JsonNode *
+value_member (JsonObject *o, const char *name, GType type)
+{
+  JsonNode *n = o != NULL ? json_object_get_member (o, name) : NULL;
+  return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == type ? n : NULL;
+}
+
+static char *
+string_member (JsonObject *o, const char *name)
+{
+  JsonNode *n = value_member (o, name, G_TYPE_STRING);
+  const char *s = n != NULL ? json_node_get_string (n) : NULL;
+  return s != NULL && s[0] != '\0' ? iot_sanitize_text (s, -1, FIELD_MAX) : NULL;
+}
+
+gboolean
+iot_homebridge_parse_settings (guint status, GBytes *body, gboolean *claimed, GError **error)
+{
+  g_autoptr (JsonNode) root = status == 200 ? iot_http_parse_json (body, NULL) : NULL;
+  JsonObject *o = object_or_null (root);
+  /* 4.76.0 answers it inside "env". */
+  JsonObject *env = o != NULL ? object_or_null (json_object_get_member (o, "env")) : NULL;
+  JsonNode *done = o != NULL ? json_object_get_member (o, "setupWizardComplete") : NULL;
+  if (done == NULL && env != NULL)
+    done = json_object_get_member (env, "setupWizardComplete");
+  if (done != NULL && JSON_NODE_HOLDS_VALUE (done) && json_node_get_value_type (done) == G_TYPE_BOOLEAN)
+    {
+      *claimed = json_node_get_boolean (done);
+      return TRUE;
+    }
+  /* 4.42.0 predates the setup wizard: it always has an account. */
+  if (o == NULL)
+    {
+      set_bad_reply (error);
+      return FALSE;
+    }
+  *claimed = TRUE;
+  return TRUE;
+}
+
+/* The access token of a login reply, into a secret; the reply's bytes
+ * and the parsed copy are wiped. NULL when there is none. */
+static IotSecret *
+take_token (GBytes *body)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (body, &len);
+  g_autoptr (JsonNode) root = iot_http_parse_json (body, NULL);
+  IotSecret *token = NULL;
+  JsonNode *n = value_member (object_or_null (root), "access_token", G_TYPE_STRING);
+  if (n != NULL)
+    {
+      const char *t = json_node_get_string (n);
+      if (t != NULL && t[0] != '\0')
+        token = iot_secret_new_from (t, -1);
+      if (t != NULL)
+        explicit_bzero ((char *) t, strlen (t));
+    }
+  if (token == NULL)
+    g_debug ("homebridge: no token in a %" G_GSIZE_FORMAT "-byte reply", len);
+  if (data != NULL)
+    explicit_bzero ((char *) data, len);
+  return token;
+}
+
+gboolean
+iot_homebridge_parse_login (guint status, GBytes *body, IotSecret **token, GError **error)
+{
+  *token = NULL;
+  if (status == 200 || status == 201)
+    {
+      *token = take_token (body);
+      return TRUE;
+    }
+  if (!is_refusal (status))
+    set_status_error (status, error);
+  return FALSE;
+}
+
+gboolean
+iot_homebridge_parse_changed (guint status, GError **error)
+{
+  if (status == 200 || status == 201)
+    return TRUE;
+  g_debug ("homebridge: a change was answered %u", status);
+  set_status_error (status, error);
+  return FALSE;
+}
+
+IotDriverUpdate *
+iot_homebridge_parse_version (guint status, GBytes *body, char **app, GError **error)
+{
+  if (app != NULL)
+    *app = NULL;
+  if (status != 200)
+    {
+      set_status_error (status, error);
+      return NULL;
+    }
+  g_autoptr (JsonNode) root = iot_http_parse_json (body, NULL);
+  JsonObject *o = object_or_null (root);
+  g_autofree char *installed = string_member (o, "installedVersion");
+  if (installed == NULL)
+    {
+      set_bad_reply (error);
+      return NULL;
+    }
+  IotDriverUpdate *u = g_new0 (IotDriverUpdate, 1);
+  g_autofree char *latest = string_member (o, "latestVersion");
+  JsonNode *avail = value_member (o, "updateAvailable", G_TYPE_BOOLEAN);
+  if (avail != NULL && json_node_get_boolean (avail) && latest != NULL)
+    u->available = g_steal_pointer (&latest);
+  /* Offline, the page answers updateAvailable:false without a latest
+   * version (or with its own): it does not know, it is not up to date. */
+  else
+    u->unknown = latest == NULL || g_strcmp0 (latest, installed) != 0;
+  u->current = g_steal_pointer (&installed);
+  if (app != NULL)
+    *app = string_member (o, "name");
+  return u;
 }
 
 /* --- one request ------------------------------------------------------------- */
 
+static void on_reply (GObject *source, GAsyncResult *result, gpointer data);
+
+/* Sends one request; its answer goes to the handler for @awaiting. */
 static void
 request (GTask *task, const char *method, const char *path, GBytes *body, const IotSecret *token,
-         GAsyncReadyCallback callback)
+         Reply awaiting)
 {
   Op *op = g_task_get_task_data (task);
   IotDriverDevice *dev = op->dev;
@@ -155,124 +277,71 @@ request (GTask *task, const char *method, const char *path, GBytes *body, const 
                                 MIN (dev->request_timeout_ms, (guint) IOT_HTTP_DEFAULT_CONNECT_TIMEOUT_MS));
   if (token != NULL)
     iot_http_request_set_auth (req, IOT_HTTP_AUTH_BEARER, NULL, token);
-  iot_http_request_async (dev->http, req, g_task_get_cancellable (task), callback, task);
+  op->awaiting = awaiting;
+  iot_http_request_async (dev->http, req, g_task_get_cancellable (task), on_reply, task);
 }
 
-/* The reply, or NULL after returning the error on @task (and dropping it). */
-static IotHttpResponse *
-reply_or_fail (GTask *task, GAsyncResult *result)
+/* A login body for @user and @password. */
+static GBytes *
+login_body (const char *user, const IotSecret *password)
+{
+  g_autoptr (IotSecret) u = iot_secret_new_from (user, -1);
+  return secret_body ("username", u, "password", password, NULL);
+}
+
+static void
+login (GTask *task, const IotSecret *password)
+{
+  g_autoptr (GBytes) body = login_body (HOMEBRIDGE_USER, password);
+  request (task, "POST", "/api/auth/login", body, NULL, REPLY_LOGIN);
+}
+
+/* What the page shows, with @firmware and @app when known. */
+static void
+return_info (GTask *task, char *firmware, char *app)
 {
   Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-  IotHttpResponse *resp = iot_http_request_finish (op->dev->http, result, &error);
-  if (resp == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-    }
-  return resp;
+  IotDriverInfo *info = g_new0 (IotDriverInfo, 1);
+  info->id = g_strdup ("homebridge");
+  info->firmware = firmware;
+  info->app = app;
+  info->auth_enabled = op->claimed;
+  g_task_return_pointer (task, info, (GDestroyNotify) iot_driver_info_free);
+  g_object_unref (task);
 }
 
-static JsonObject *
-object_or_null (JsonNode *node)
+static void
+next_step (GTask *task, Op *op)
 {
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static char *
-string_member (JsonObject *o, const char *name)
-{
-  JsonNode *n = o != NULL ? json_object_get_member (o, name) : NULL;
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  const char *s = json_node_get_string (n);
-  return s != NULL && s[0] != '\0' ? iot_sanitize_text (s, -1, FIELD_MAX) : NULL;
-}
-
-/* The access token of a login reply, into a secret; the reply's bytes
- * and the parsed copy are wiped. NULL when there is none. */
-static IotSecret *
-take_token (GBytes *body)
-{
-  gsize len = 0;
-  const char *data = g_bytes_get_data (body, &len);
-  g_autoptr (JsonNode) root = iot_http_parse_json (body, NULL);
-  IotSecret *token = NULL;
-  JsonObject *o = object_or_null (root);
-  JsonNode *n = o != NULL ? json_object_get_member (o, "access_token") : NULL;
-  if (n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
-    {
-      const char *t = json_node_get_string (n);
-      if (t != NULL && t[0] != '\0')
-        token = iot_secret_new_from (t, -1);
-      if (t != NULL)
-        explicit_bzero ((char *) t, strlen (t));
-    }
-  if (token == NULL)
-    g_debug ("homebridge: no token in a %" G_GSIZE_FORMAT "-byte reply", len);
-  if (data != NULL)
-    explicit_bzero ((char *) data, len);
-  return token;
-}
-
-static gboolean
-is_refusal (guint status)
-{
-  return status == 400 || status == 401 || status == 403;
+  op->step++;
+  op_step (task);
 }
 
 /* --- the steps --------------------------------------------------------------- */
 
 static void
-on_settings (GObject *source, GAsyncResult *result, gpointer data)
+on_settings (GTask *task, Op *op, IotHttpResponse *resp)
 {
-  GTask *task = data;
-  Op *op = g_task_get_task_data (task);
-  g_autoptr (IotHttpResponse) resp = reply_or_fail (task, result);
-  if (resp == NULL)
-    return;
-  g_autoptr (JsonNode) root = resp->status == 200 ? iot_http_parse_json (resp->body, NULL) : NULL;
-  JsonObject *o = object_or_null (root);
-  /* 4.76.0 answers it inside "env". */
-  JsonObject *env = o != NULL ? object_or_null (json_object_get_member (o, "env")) : NULL;
-  JsonNode *done = o != NULL ? json_object_get_member (o, "setupWizardComplete") : NULL;
-  if (done == NULL && env != NULL)
-    done = json_object_get_member (env, "setupWizardComplete");
-  if (done == NULL || !JSON_NODE_HOLDS_VALUE (done) || json_node_get_value_type (done) != G_TYPE_BOOLEAN)
+  GError *error = NULL;
+  if (!iot_homebridge_parse_settings (resp->status, resp->body, &op->claimed, &error))
     {
-      /* 4.42.0 predates the setup wizard: it always has an account. */
-      if (o == NULL)
-        {
-          op_fail (task, IOT_DRIVER_ERROR_BAD_REPLY, _("The device's answer is not what its API documents"));
-          return;
-        }
-      op->claimed = TRUE;
+      iot_driver_op_return_error (task, error);
+      return;
     }
-  else
-    op->claimed = json_node_get_boolean (done);
-  op->step++;
-  op_step (task);
+  next_step (task, op);
 }
 
 static void
-on_login (GObject *source, GAsyncResult *result, gpointer data)
+on_login (GTask *task, Op *op, IotHttpResponse *resp)
 {
-  GTask *task = data;
-  Op *op = g_task_get_task_data (task);
-  g_autoptr (IotHttpResponse) resp = reply_or_fail (task, result);
-  if (resp == NULL)
-    return;
-  gboolean accepted = resp->status == 200 || resp->status == 201;
+  GError *error = NULL;
+  g_clear_pointer (&op->token, iot_secret_free);
+  gboolean accepted = iot_homebridge_parse_login (resp->status, resp->body, &op->token, &error);
   if (op->kind == OP_VERIFY)
     {
-      if (accepted)
+      if (error != NULL)
         {
-          g_clear_pointer (&op->token, iot_secret_free);
-          op->token = take_token (resp->body);
-        }
-      else if (!is_refusal (resp->status))
-        {
-          op_fail (task, IOT_DRIVER_ERROR_DEVICE, _("The device reported an error"));
+          iot_driver_op_return_error (task, error);
           return;
         }
       if (op->step == 1)
@@ -281,25 +350,25 @@ on_login (GObject *source, GAsyncResult *result, gpointer data)
         op->verify->old_password_refused = !accepted;
       else
         op->verify->new_password_accepted = accepted;
-      op->step++;
-      op_step (task);
+      next_step (task, op);
       return;
     }
   if (!accepted)
     {
       if (op->kind == OP_SET_PASSWORD && op->step == 3)
-        op_fail (task, IOT_DRIVER_ERROR_UNCHANGED, _("The device did not accept the new password"));
-      else if (is_refusal (resp->status))
-        op_fail (task, IOT_DRIVER_ERROR_AUTH, _("The device refused the password"));
+        {
+          g_clear_error (&error);
+          iot_driver_op_fail (task, IOT_DRIVER_ERROR_UNCHANGED, _("The device did not accept the new password"));
+        }
+      else if (error == NULL)
+        iot_driver_op_fail (task, IOT_DRIVER_ERROR_AUTH, _("The device refused the password"));
       else
-        op_fail (task, IOT_DRIVER_ERROR_DEVICE, _("The device reported an error"));
+        iot_driver_op_return_error (task, error);
       return;
     }
-  g_clear_pointer (&op->token, iot_secret_free);
-  op->token = take_token (resp->body);
   if (op->token == NULL)
     {
-      op_fail (task, IOT_DRIVER_ERROR_BAD_REPLY, _("The device's answer is not what its API documents"));
+      iot_driver_op_fail (task, IOT_DRIVER_ERROR_BAD_REPLY, _("The device's answer is not what its API documents"));
       return;
     }
   if (op->kind == OP_SET_PASSWORD && op->step == 3)
@@ -309,89 +378,113 @@ on_login (GObject *source, GAsyncResult *result, gpointer data)
       g_object_unref (task);
       return;
     }
-  op->step++;
-  op_step (task);
-}
-
-/* After create-first-user, change-password or the reset. */
-static void
-on_changed (GObject *source, GAsyncResult *result, gpointer data)
-{
-  GTask *task = data;
-  Op *op = g_task_get_task_data (task);
-  g_autoptr (IotHttpResponse) resp = reply_or_fail (task, result);
-  if (resp == NULL)
-    return;
-  if (resp->status != 200 && resp->status != 201)
-    {
-      g_debug ("homebridge: step %d answered %u", op->step, resp->status);
-      if (is_refusal (resp->status))
-        op_fail (task, IOT_DRIVER_ERROR_AUTH, _("The device refused the password"));
-      else
-        op_fail (task, IOT_DRIVER_ERROR_DEVICE, _("The device reported an error"));
-      return;
-    }
-  if (op->kind == OP_RESET)
-    {
-      IotDriverInfo *info = g_new0 (IotDriverInfo, 1);
-      info->id = g_strdup ("homebridge");
-      info->auth_enabled = op->claimed;
-      g_task_return_pointer (task, info, (GDestroyNotify) iot_driver_info_free);
-      g_object_unref (task);
-      return;
-    }
-  op->step = 3; /* log in with the new password */
-  op_step (task);
+  next_step (task, op);
 }
 
 static void
-on_version (GObject *source, GAsyncResult *result, gpointer data)
+on_changed (GTask *task, Op *op, IotHttpResponse *resp)
 {
-  GTask *task = data;
-  Op *op = g_task_get_task_data (task);
-  g_autoptr (IotHttpResponse) resp = reply_or_fail (task, result);
-  if (resp == NULL)
-    return;
-  if (resp->status != 200)
+  GError *error = NULL;
+  if (!iot_homebridge_parse_changed (resp->status, &error))
+    iot_driver_op_return_error (task, error);
+  else if (op->kind == OP_RESET)
     {
-      op_fail (task, is_refusal (resp->status) ? IOT_DRIVER_ERROR_AUTH : IOT_DRIVER_ERROR_DEVICE,
-               is_refusal (resp->status) ? _("The device refused the password")
-                                         : _("The device reported an error"));
-      return;
+      /* 2: the reset was taken, now the restart; 3: the restart was taken. */
+      if (op->step == 3)
+        {
+          op->started = g_get_monotonic_time ();
+          iot_driver_op_progress (op, IOT_DRIVER_PHASE_SENT);
+        }
+      next_step (task, op);
     }
-  g_autoptr (JsonNode) root = iot_http_parse_json (resp->body, NULL);
-  JsonObject *o = object_or_null (root);
-  g_autofree char *installed = string_member (o, "installedVersion");
-  if (installed == NULL)
-    {
-      op_fail (task, IOT_DRIVER_ERROR_BAD_REPLY, _("The device's answer is not what its API documents"));
-      return;
-    }
-  if (op->kind == OP_IDENTIFY)
-    {
-      IotDriverInfo *info = g_new0 (IotDriverInfo, 1);
-      info->id = g_strdup ("homebridge");
-      info->app = string_member (o, "name");
-      info->firmware = g_steal_pointer (&installed);
-      info->auth_enabled = op->claimed;
-      g_task_return_pointer (task, info, (GDestroyNotify) iot_driver_info_free);
-      g_object_unref (task);
-      return;
-    }
-  IotDriverUpdate *u = g_new0 (IotDriverUpdate, 1);
-  g_autofree char *latest = string_member (o, "latestVersion");
-  JsonNode *avail = o != NULL ? json_object_get_member (o, "updateAvailable") : NULL;
-  gboolean available = avail != NULL && JSON_NODE_HOLDS_VALUE (avail)
-                       && json_node_get_value_type (avail) == G_TYPE_BOOLEAN && json_node_get_boolean (avail);
-  if (available && latest != NULL)
-    u->available = g_steal_pointer (&latest);
-  /* Offline, the page answers updateAvailable:false without a latest
-   * version (or with its own): it does not know, it is not up to date. */
   else
-    u->unknown = latest == NULL || g_strcmp0 (latest, installed) != 0;
-  u->current = g_steal_pointer (&installed);
-  g_task_return_pointer (task, u, (GDestroyNotify) iot_driver_update_free);
-  g_object_unref (task);
+    {
+      op->step = 3; /* log in with the new password */
+      op_step (task);
+    }
+}
+
+static void
+on_version (GTask *task, Op *op, IotHttpResponse *resp)
+{
+  GError *error = NULL;
+  char *app = NULL;
+  IotDriverUpdate *u = iot_homebridge_parse_version (resp->status, resp->body, &app, &error);
+  if (u == NULL)
+    iot_driver_op_return_error (task, error);
+  else if (op->kind == OP_IDENTIFY)
+    {
+      return_info (task, g_steal_pointer (&u->current), app);
+      iot_driver_update_free (u);
+    }
+  else
+    {
+      g_free (app);
+      g_task_return_pointer (task, u, (GDestroyNotify) iot_driver_update_free);
+      g_object_unref (task);
+    }
+}
+
+static void
+poll_page (GTask *task)
+{
+  op_step (task);
+}
+
+/* A poll of the page while Homebridge restarts (@resp NULL: no answer). It
+ * must be seen gone (the page goes down with it) before an answer counts as
+ * "back", or the answer could come from before the restart. */
+static void
+on_polled (GTask *task, Op *op, IotHttpResponse *resp)
+{
+  if (resp == NULL || resp->status != 200 || !op->seen_down)
+    {
+      gboolean down = resp == NULL || resp->status != 200;
+      iot_driver_op_progress (op, down && !op->seen_down ? IOT_DRIVER_PHASE_DOWN : IOT_DRIVER_PHASE_WAITING);
+      op->seen_down = op->seen_down || down;
+      iot_driver_op_poll_later (task, poll_page);
+      return;
+    }
+  iot_driver_op_progress (op, IOT_DRIVER_PHASE_BACK);
+  return_info (task, NULL, NULL);
+}
+
+static void
+on_reply (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GTask *task = data;
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (IotHttpResponse) resp = iot_http_request_finish (op->dev->http, result, &error);
+  if (resp == NULL && op->awaiting == REPLY_POLL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (&error);
+      on_polled (task, op, NULL);
+      return;
+    }
+  if (resp == NULL)
+    {
+      iot_driver_op_return_error (task, error);
+      return;
+    }
+  switch ((Reply) op->awaiting)
+    {
+    case REPLY_SETTINGS:
+      on_settings (task, op, resp);
+      break;
+    case REPLY_LOGIN:
+      on_login (task, op, resp);
+      break;
+    case REPLY_CHANGED:
+      on_changed (task, op, resp);
+      break;
+    case REPLY_VERSION:
+      on_version (task, op, resp);
+      break;
+    case REPLY_POLL:
+      on_polled (task, op, resp);
+      break;
+    }
 }
 
 /* Logs in with the credential the assistant holds, or fails: the page
@@ -401,12 +494,9 @@ login_current (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
   if (op->dev->credential == NULL)
-    {
-      op_fail (task, IOT_DRIVER_ERROR_AUTH, _("The device refused the password"));
-      return;
-    }
-  g_autoptr (GBytes) body = login_body (HOMEBRIDGE_USER, op->dev->credential);
-  request (task, "POST", "/api/auth/login", body, NULL, on_login);
+    iot_driver_op_fail (task, IOT_DRIVER_ERROR_AUTH, _("The device refused the password"));
+  else
+    login (task, op->dev->credential);
 }
 
 static void
@@ -415,32 +505,29 @@ op_step (GTask *task)
   Op *op = g_task_get_task_data (task);
   if (op->step == 0)
     {
-      request (task, "GET", "/api/auth/settings", NULL, NULL, on_settings);
+      request (task, "GET", "/api/auth/settings", NULL, NULL, REPLY_SETTINGS);
       return;
     }
-  switch (op->kind)
+  switch ((OpKind) op->kind)
     {
     case OP_IDENTIFY:
     case OP_CHECK_UPDATE:
       if (op->step == 1 && (op->dev->credential != NULL || op->kind == OP_CHECK_UPDATE))
         login_current (task);
       else if (op->step == 1)
-        {
-          /* No account known: what the page shows anyone. */
-          IotDriverInfo *info = g_new0 (IotDriverInfo, 1);
-          info->id = g_strdup ("homebridge");
-          info->auth_enabled = op->claimed;
-          g_task_return_pointer (task, info, (GDestroyNotify) iot_driver_info_free);
-          g_object_unref (task);
-        }
+        return_info (task, NULL, NULL); /* no account known: what the page shows anyone */
       else
-        request (task, "GET", "/api/status/homebridge-version", NULL, op->token, on_version);
+        request (task, "GET", "/api/status/homebridge-version", NULL, op->token, REPLY_VERSION);
       return;
     case OP_RESET:
       if (op->step == 1)
         login_current (task);
+      else if (op->step == 2)
+        request (task, "PUT", "/api/server/reset-homebridge-accessory", NULL, op->token, REPLY_CHANGED);
+      else if (op->step == 3)
+        request (task, "PUT", "/api/server/restart", NULL, op->token, REPLY_CHANGED);
       else
-        request (task, "PUT", "/api/server/reset-homebridge-accessory", NULL, op->token, on_changed);
+        request (task, "GET", "/api/auth/settings", NULL, NULL, REPLY_POLL);
       return;
     case OP_SET_PASSWORD:
       if (op->step == 1 && !op->claimed)
@@ -449,7 +536,7 @@ op_step (GTask *task)
           g_autoptr (IotSecret) user = iot_secret_new_from (HOMEBRIDGE_USER, -1);
           g_autoptr (GBytes) body = secret_body ("username", user, "password", op->password,
                                                  "\"name\":\"Administrator\",\"admin\":true");
-          request (task, "POST", "/api/setup-wizard/create-first-user", body, NULL, on_changed);
+          request (task, "POST", "/api/setup-wizard/create-first-user", body, NULL, REPLY_CHANGED);
         }
       else if (op->step == 1)
         login_current (task);
@@ -457,29 +544,24 @@ op_step (GTask *task)
         {
           g_autoptr (GBytes) body = secret_body ("currentPassword", op->dev->credential, "newPassword",
                                                  op->password, NULL);
-          request (task, "POST", "/api/users/change-password", body, op->token, on_changed);
+          request (task, "POST", "/api/users/change-password", body, op->token, REPLY_CHANGED);
         }
       else
-        {
-          g_autoptr (GBytes) body = login_body (HOMEBRIDGE_USER, op->password);
-          request (task, "POST", "/api/auth/login", body, NULL, on_login);
-        }
+        login (task, op->password);
       return;
     case OP_VERIFY:
       {
+        if (op->step > 3)
+          {
+            iot_driver_op_return_verify (task);
+            return;
+          }
         g_autoptr (IotSecret) empty = iot_secret_new ();
         g_autoptr (IotSecret) def = iot_secret_new_from ("admin", -1);
         const IotSecret *which = op->step == 1   ? empty
                                  : op->step == 2 ? (op->old != NULL ? op->old : def)
                                                  : op->password;
-        if (op->step > 3)
-          {
-            g_task_return_pointer (task, g_steal_pointer (&op->verify), (GDestroyNotify) iot_driver_verify_free);
-            g_object_unref (task);
-            return;
-          }
-        g_autoptr (GBytes) body = login_body (HOMEBRIDGE_USER, which);
-        request (task, "POST", "/api/auth/login", body, NULL, on_login);
+        login (task, which);
         return;
       }
     }
@@ -488,17 +570,14 @@ op_step (GTask *task)
 static void
 hb_identify (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  op_step (op_new (dev, OP_IDENTIFY, cancellable, callback, user_data));
+  op_step (iot_driver_op_new (dev, OP_IDENTIFY, NULL, cancellable, callback, user_data));
 }
 
 static void
 hb_set_password (IotDriverDevice *dev, const IotSecret *password, GCancellable *cancellable,
                  GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = op_new (dev, OP_SET_PASSWORD, cancellable, callback, user_data);
-  Op *op = g_task_get_task_data (task);
-  op->password = iot_secret_copy (password);
-  op_step (task);
+  op_step (iot_driver_op_new (dev, OP_SET_PASSWORD, password, cancellable, callback, user_data));
 }
 
 /* @old NULL: the published default (admin) is tried as the old one, so a
@@ -507,30 +586,26 @@ static void
 hb_verify_password (IotDriverDevice *dev, const IotSecret *old, const IotSecret *password,
                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = op_new (dev, OP_VERIFY, cancellable, callback, user_data);
-  Op *op = g_task_get_task_data (task);
-  op->password = iot_secret_copy (password);
-  if (old != NULL && !iot_secret_is_empty (old))
-    op->old = iot_secret_copy (old);
-  op->verify = g_new0 (IotDriverVerify, 1);
-  op_step (task);
+  op_step (iot_driver_op_new_verify (dev, OP_VERIFY, old, password, cancellable, callback, user_data));
 }
 
 static void
 hb_check_update (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback,
                  gpointer user_data)
 {
-  op_step (op_new (dev, OP_CHECK_UPDATE, cancellable, callback, user_data));
+  op_step (iot_driver_op_new (dev, OP_CHECK_UPDATE, NULL, cancellable, callback, user_data));
 }
 
 /* Resets the bridge's HomeKit identity (pairings, accessory cache, a new
- * setup code). The web page's accounts are not touched: dev->credential
- * stays valid. */
+ * username and setup code), restarts Homebridge so that it announces the
+ * new identity, and returns once the page answers again. The web page's
+ * accounts, its config.json otherwise and the plugins are not touched:
+ * dev->credential stays valid. */
 static void
 hb_factory_reset (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback,
                   gpointer user_data)
 {
-  op_step (op_new (dev, OP_RESET, cancellable, callback, user_data));
+  op_step (iot_driver_op_new (dev, OP_RESET, NULL, cancellable, callback, user_data));
 }
 
 const IotDriver iot_driver_homebridge_ui = {

@@ -236,50 +236,9 @@ typedef enum
   OP_RESET,
 } OpKind;
 
-typedef struct
-{
-  IotDriverDevice *dev;
-  OpKind kind;
-  int step;
-  IotSecret *password;
-  IotSecret *old;
-  IotDriverInfo *info; /* before the operation */
-  IotDriverVerify *verify;
-  gint64 started;      /* of the wait for a restart */
-  gboolean seen_down;
-} Op;
-
-static void
-op_free (gpointer data)
-{
-  Op *op = data;
-  g_clear_pointer (&op->password, iot_secret_free);
-  g_clear_pointer (&op->old, iot_secret_free);
-  g_clear_pointer (&op->info, iot_driver_info_free);
-  g_clear_pointer (&op->verify, iot_driver_verify_free);
-  g_free (op);
-}
-
-static GTask *
-op_new (IotDriverDevice *dev, OpKind kind, GCancellable *cancellable, GAsyncReadyCallback callback,
-        gpointer user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  Op *op = g_new0 (Op, 1);
-  op->dev = dev;
-  op->kind = kind;
-  g_task_set_task_data (task, op, op_free);
-  return task;
-}
+typedef IotDriverOp Op;
 
 static void op_step (GTask *task);
-
-static void
-progress (Op *op, IotDriverPhase phase)
-{
-  if (op->dev->progress != NULL)
-    op->dev->progress (phase, (g_get_monotonic_time () - op->started) / 1000, op->dev->progress_data);
-}
 
 static JsonNode *
 params_stage (void)
@@ -319,8 +278,7 @@ on_identified (GObject *source, GAsyncResult *result, gpointer data)
   IotDriverInfo *info = node != NULL ? iot_shelly_parse_device_info (node, &error) : NULL;
   if (info == NULL)
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      iot_driver_op_return_error (task, error);
       return;
     }
   if (op->kind == OP_IDENTIFY)
@@ -346,29 +304,10 @@ identify_async (GTask *task)
 
 static void poll_now (GTask *task);
 
-static gboolean
-on_poll_timer (gpointer data)
-{
-  poll_now (data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 poll_later (GTask *task)
 {
-  Op *op = g_task_get_task_data (task);
-  if ((g_get_monotonic_time () - op->started) / 1000 >= op->dev->reboot_timeout_ms)
-    {
-      g_task_return_new_error (task, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_GONE, "%s",
-                               _("The device did not come back in time"));
-      g_object_unref (task);
-      return;
-    }
-  GSource *timer = g_timeout_source_new (op->dev->poll_interval_ms);
-  g_source_set_callback (timer, on_poll_timer, task, NULL);
-  g_source_set_name (timer, "shelly restart poll");
-  g_source_attach (timer, g_main_context_get_thread_default ());
-  g_source_unref (timer);
+  iot_driver_op_poll_later (task, poll_now);
 }
 
 static void
@@ -382,11 +321,10 @@ on_polled (GObject *source, GAsyncResult *result, gpointer data)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_task_return_error (task, g_steal_pointer (&error));
-          g_object_unref (task);
+          iot_driver_op_return_error (task, g_steal_pointer (&error));
           return;
         }
-      progress (op, op->seen_down ? IOT_DRIVER_PHASE_WAITING : IOT_DRIVER_PHASE_DOWN);
+      iot_driver_op_progress (op, op->seen_down ? IOT_DRIVER_PHASE_WAITING : IOT_DRIVER_PHASE_DOWN);
       op->seen_down = TRUE;
       poll_later (task);
       return;
@@ -394,14 +332,13 @@ on_polled (GObject *source, GAsyncResult *result, gpointer data)
   IotDriverInfo *now = iot_shelly_parse_device_info (node, &error);
   if (now == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      iot_driver_op_return_error (task, g_steal_pointer (&error));
       return;
     }
   gboolean changed = op->info == NULL || g_strcmp0 (now->firmware, op->info->firmware) != 0;
   if (op->kind == OP_UPDATE && changed)
     {
-      progress (op, IOT_DRIVER_PHASE_BACK);
+      iot_driver_op_progress (op, IOT_DRIVER_PHASE_BACK);
       g_task_return_pointer (task, now, (GDestroyNotify) iot_driver_info_free);
       g_object_unref (task);
       return;
@@ -410,11 +347,11 @@ on_polled (GObject *source, GAsyncResult *result, gpointer data)
     {
       /* Still up: the restart has not begun. */
       iot_driver_info_free (now);
-      progress (op, IOT_DRIVER_PHASE_WAITING);
+      iot_driver_op_progress (op, IOT_DRIVER_PHASE_WAITING);
       poll_later (task);
       return;
     }
-  progress (op, IOT_DRIVER_PHASE_BACK);
+  iot_driver_op_progress (op, IOT_DRIVER_PHASE_BACK);
   if (op->kind == OP_UPDATE)
     g_task_return_new_error (task, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_UNCHANGED, "%s",
                              _("The device restarted, but its firmware version did not change"));
@@ -460,8 +397,7 @@ on_step_call (GObject *source, GAsyncResult *result, gpointer data)
       gboolean refused = g_error_matches (error, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_AUTH);
       if (node == NULL && !refused)
         {
-          g_task_return_error (task, error);
-          g_object_unref (task);
+          iot_driver_op_return_error (task, error);
           return;
         }
       g_clear_error (&error);
@@ -491,12 +427,11 @@ on_step_call (GObject *source, GAsyncResult *result, gpointer data)
           g_set_error_literal (&error, IOT_DRIVER_ERROR, IOT_DRIVER_ERROR_UNCHANGED,
                                _("The device did not accept the new password"));
         }
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      iot_driver_op_return_error (task, error);
       return;
     }
 
-  switch (op->kind)
+  switch ((OpKind) op->kind)
     {
     case OP_SET_PASSWORD:
       if (op->step == 1)
@@ -525,7 +460,7 @@ on_step_call (GObject *source, GAsyncResult *result, gpointer data)
     case OP_UPDATE:
     case OP_RESET:
       op->started = g_get_monotonic_time ();
-      progress (op, IOT_DRIVER_PHASE_SENT);
+      iot_driver_op_progress (op, IOT_DRIVER_PHASE_SENT);
       poll_later (task);
       return;
     case OP_IDENTIFY:
@@ -552,7 +487,7 @@ op_step (GTask *task)
       identify_async (task);
       return;
     }
-  switch (op->kind)
+  switch ((OpKind) op->kind)
     {
     case OP_SET_PASSWORD:
       if (op->step == 1)
@@ -579,8 +514,7 @@ op_step (GTask *task)
         call (dev, "Shelly.GetStatus", NULL, op->password, t, c, on_step_call, task);
       else
         {
-          g_task_return_pointer (task, g_steal_pointer (&op->verify), (GDestroyNotify) iot_driver_verify_free);
-          g_object_unref (task);
+          iot_driver_op_return_verify (task);
         }
       return;
     case OP_CHECK_UPDATE:
@@ -604,29 +538,22 @@ static void
 shelly_identify (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback,
                  gpointer user_data)
 {
-  op_step (op_new (dev, OP_IDENTIFY, cancellable, callback, user_data));
+  op_step (iot_driver_op_new (dev, OP_IDENTIFY, NULL, cancellable, callback, user_data));
 }
 
 static void
 shelly_set_password (IotDriverDevice *dev, const IotSecret *password, GCancellable *cancellable,
                      GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = op_new (dev, OP_SET_PASSWORD, cancellable, callback, user_data);
-  Op *op = g_task_get_task_data (task);
-  op->password = iot_secret_copy (password);
-  op_step (task);
+  op_step (iot_driver_op_new (dev, OP_SET_PASSWORD, password, cancellable, callback, user_data));
 }
 
 static void
 shelly_verify_password (IotDriverDevice *dev, const IotSecret *old, const IotSecret *password,
                         GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = op_new (dev, OP_VERIFY, cancellable, callback, user_data);
+  GTask *task = iot_driver_op_new_verify (dev, OP_VERIFY, old, password, cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
-  op->password = iot_secret_copy (password);
-  if (old != NULL && !iot_secret_is_empty (old))
-    op->old = iot_secret_copy (old);
-  op->verify = g_new0 (IotDriverVerify, 1);
   op->step = 1; /* no identify needed */
   op_step (task);
 }
@@ -635,20 +562,20 @@ static void
 shelly_check_update (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback,
                      gpointer user_data)
 {
-  op_step (op_new (dev, OP_CHECK_UPDATE, cancellable, callback, user_data));
+  op_step (iot_driver_op_new (dev, OP_CHECK_UPDATE, NULL, cancellable, callback, user_data));
 }
 
 static void
 shelly_update (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  op_step (op_new (dev, OP_UPDATE, cancellable, callback, user_data));
+  op_step (iot_driver_op_new (dev, OP_UPDATE, NULL, cancellable, callback, user_data));
 }
 
 static void
 shelly_factory_reset (IotDriverDevice *dev, GCancellable *cancellable, GAsyncReadyCallback callback,
                       gpointer user_data)
 {
-  op_step (op_new (dev, OP_RESET, cancellable, callback, user_data));
+  op_step (iot_driver_op_new (dev, OP_RESET, NULL, cancellable, callback, user_data));
 }
 
 const IotDriver iot_driver_shelly_gen2 = {

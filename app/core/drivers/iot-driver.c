@@ -117,6 +117,66 @@ iot_driver_verify_passed (const IotDriverVerify *verify)
          && verify->new_password_accepted;
 }
 
+static void
+op_free (gpointer data)
+{
+  IotDriverOp *op = data;
+  g_clear_pointer (&op->password, iot_secret_free);
+  g_clear_pointer (&op->old, iot_secret_free);
+  g_clear_pointer (&op->token, iot_secret_free);
+  g_clear_pointer (&op->info, iot_driver_info_free);
+  g_clear_pointer (&op->verify, iot_driver_verify_free);
+  g_free (op);
+}
+
+GTask *
+iot_driver_op_new (IotDriverDevice *dev, int kind, const IotSecret *password, GCancellable *cancellable,
+                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  IotDriverOp *op = g_new0 (IotDriverOp, 1);
+  op->dev = dev;
+  op->kind = kind;
+  if (password != NULL)
+    op->password = iot_secret_copy (password);
+  g_task_set_task_data (task, op, op_free);
+  return task;
+}
+
+GTask *
+iot_driver_op_new_verify (IotDriverDevice *dev, int kind, const IotSecret *old, const IotSecret *password,
+                          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = iot_driver_op_new (dev, kind, password, cancellable, callback, user_data);
+  IotDriverOp *op = g_task_get_task_data (task);
+  if (old != NULL && !iot_secret_is_empty (old))
+    op->old = iot_secret_copy (old);
+  op->verify = g_new0 (IotDriverVerify, 1);
+  return task;
+}
+
+void
+iot_driver_op_fail (GTask *task, IotDriverError code, const char *message)
+{
+  g_task_return_new_error (task, IOT_DRIVER_ERROR, code, "%s", message);
+  g_object_unref (task);
+}
+
+void
+iot_driver_op_return_error (GTask *task, GError *error)
+{
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+void
+iot_driver_op_return_verify (GTask *task)
+{
+  IotDriverOp *op = g_task_get_task_data (task);
+  g_task_return_pointer (task, g_steal_pointer (&op->verify), (GDestroyNotify) iot_driver_verify_free);
+  g_object_unref (task);
+}
+
 gboolean
 iot_driver_refuse_redirect (const IotDriverDevice *dev, const IotHttpResponse *resp,
                             GError **error)
@@ -131,4 +191,44 @@ iot_driver_refuse_redirect (const IotDriverDevice *dev, const IotHttpResponse *r
                                 "network; it was not followed")
                             : _("The device redirected the request; it was not followed"));
   return TRUE;
+}
+
+void
+iot_driver_op_progress (IotDriverOp *op, IotDriverPhase phase)
+{
+  if (op->dev->progress != NULL)
+    op->dev->progress (phase, (g_get_monotonic_time () - op->started) / 1000, op->dev->progress_data);
+}
+
+typedef struct
+{
+  GTask *task;
+  void (*poll) (GTask *task);
+} Poll;
+
+static gboolean
+on_poll_timer (gpointer data)
+{
+  Poll *p = data;
+  p->poll (p->task);
+  return G_SOURCE_REMOVE;
+}
+
+void
+iot_driver_op_poll_later (GTask *task, void (*poll) (GTask *task))
+{
+  IotDriverOp *op = g_task_get_task_data (task);
+  if ((g_get_monotonic_time () - op->started) / 1000 >= op->dev->reboot_timeout_ms)
+    {
+      iot_driver_op_fail (task, IOT_DRIVER_ERROR_GONE, _("The device did not come back in time"));
+      return;
+    }
+  Poll *p = g_new (Poll, 1);
+  p->task = task;
+  p->poll = poll;
+  GSource *timer = g_timeout_source_new (op->dev->poll_interval_ms);
+  g_source_set_callback (timer, on_poll_timer, p, g_free);
+  g_source_set_name (timer, "driver restart poll");
+  g_source_attach (timer, g_main_context_get_thread_default ());
+  g_source_unref (timer);
 }

@@ -148,6 +148,46 @@ gboolean iot_driver_verify_passed (const IotDriverVerify *verify);
 gboolean iot_driver_refuse_redirect (const IotDriverDevice *dev, const IotHttpResponse *resp,
                                      GError **error);
 
+/* For the drivers (iot-driver-*.c): the state of one operation, the task
+ * data of its GTask (the task holds a reference to itself until it
+ * returns). Each driver numbers its own kinds and steps; a field a driver
+ * does not need stays empty. */
+typedef struct
+{
+  IotDriverDevice *dev;
+  int kind;
+  int step;
+  int awaiting;            /* which answer the pending request waits for */
+  IotSecret *password;     /* the new password (set_password, verify_password) */
+  IotSecret *old;          /* verify_password's old one; NULL when there was none */
+  IotSecret *token;        /* a session token the device issued, or NULL */
+  IotDriverInfo *info;     /* what the device said before the operation, or NULL */
+  IotDriverVerify *verify; /* verify_password's observations so far */
+  gboolean claimed;        /* the device has an account (Homebridge's setup wizard is done) */
+  gint64 started;          /* when the wait for a restart began */
+  gboolean seen_down;      /* the device went away during that wait */
+} IotDriverOp;
+
+/* A task for operation @kind on @dev, holding a copy of @password (NULL:
+ * none). */
+GTask *iot_driver_op_new (IotDriverDevice *dev, int kind, const IotSecret *password,
+                          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+/* The same for verify_password: also @old when it is not empty, and an
+ * empty IotDriverVerify to fill. */
+GTask *iot_driver_op_new_verify (IotDriverDevice *dev, int kind, const IotSecret *old,
+                                 const IotSecret *password, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+/* Each returns on @task and drops the task's reference to itself. */
+void iot_driver_op_fail (GTask *task, IotDriverError code, const char *message);
+void iot_driver_op_return_error (GTask *task, GError *error);
+void iot_driver_op_return_verify (GTask *task);
+/* Reports @phase of a restart wait, with the time since op->started. */
+void iot_driver_op_progress (IotDriverOp *op, IotDriverPhase phase);
+/* Runs @poll on @task after the device's poll interval, or fails @task as
+ * GONE when the wait that began at op->started has reached the device's
+ * reboot_timeout_ms. */
+void iot_driver_op_poll_later (GTask *task, void (*poll) (GTask *task));
+
 /* The drivers. */
 extern const IotDriver iot_driver_shelly_gen2;
 extern const IotDriver iot_driver_homebridge_ui;
