@@ -3,7 +3,8 @@
  * the 13 guidelines (the facts checks, with the wizard's own observations
  * in place of the guesses they replace), what the wizard changed, what is
  * left for the person, and an offer to save the report (s: plain text,
- * written atomically into the home directory; it never holds a secret).
+ * written atomically into the home directory; it never holds a secret; not
+ * in the kiosk, whose receipt at Finish holds the same card).
  * Reaching it marks the device as done in the device list.
  */
 #include "config.h"
@@ -174,6 +175,14 @@ summary_draw (IotWizard *w, gpointer data, IotUi *ui)
     }
   else if (s->failed)
     ui_set_status (ui, UI_STYLE_ERROR, s->failed);
+  else if (s->session->config->kiosk)
+    {
+      /* Translators: %s is the key that ends a kiosk session (F9). */
+      g_autofree char *hint = g_strdup_printf (
+        _("Enter: back to the list. %s: finish, with a receipt (no passwords in it)."),
+        ui_keys_label (IOT_ACTION_FINISH));
+      ui_set_status (ui, UI_STYLE_DIM, hint);
+    }
   else
     ui_set_status (ui, UI_STYLE_DIM, _("s saves the report (no passwords in it). Enter: back to the list."));
 }

@@ -25,5 +25,5 @@ extern const IotStepClass iot_step_staff_assess;
 extern const IotStepClass *const iot_wizard_main[];
 
 /* The in-store kiosk: the welcome with the language picker, the device list
- * and a device; staff assess a device behind the PIN. */
+ * and a device with its setup wizard; staff assess a device behind the PIN. */
 extern const IotStepClass *const iot_wizard_kiosk[];

@@ -34,5 +34,15 @@ const IotStepClass *const iot_wizard_kiosk[] = {
   &iot_step_device_detail,
   &iot_step_show_qr,
   &iot_step_staff_assess,
+  /* A customer sets a device up as at home, from its details: password,
+   * updates, personal data, summary; and its guideline card. All of it is
+   * the session's, and goes at the session's end. */
+  &iot_step_password_choose,
+  &iot_step_password_apply,
+  &iot_step_password_handover,
+  &iot_step_guideline_card,
+  &iot_step_update,
+  &iot_step_personal_data,
+  &iot_step_summary,
   NULL,
 };

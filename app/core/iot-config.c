@@ -114,6 +114,7 @@ static const Schema schema[] = {
   { "kiosk.pin_hash", KIND_STRING, FIELD (kiosk_pin_hash), 0, 0, valid_pin_hash },
   { "kiosk.receipt_dir", KIND_STRING, FIELD (kiosk_receipt_dir), 0, 0, valid_abs_path },
   { "kiosk.receipt_command", KIND_ARGV, FIELD (kiosk_receipt_command), 0, 0 },
+  { "kiosk.receipt_timeout", KIND_NUMBER, FIELD (kiosk_receipt_timeout), 1, 600 },
   { "kiosk.guidance_url", KIND_STRING, FIELD (kiosk_guidance_url), 0, 0, valid_url },
 };
 
@@ -150,6 +151,7 @@ iot_config_new (void)
   c->kiosk_pin_hash = g_strdup ("");
   c->kiosk_receipt_dir = g_strdup ("/var/spool/iotsetup");
   c->kiosk_receipt_command = g_new0 (char *, 1);
+  c->kiosk_receipt_timeout = 60;
   c->kiosk_guidance_url = g_strdup ("https://www.ncsc.gov.uk/guidance/smart-devices-in-the-home");
   return c;
 }

@@ -45,6 +45,7 @@ typedef struct
   char *kiosk_pin_hash;         /* crypt(3) yescrypt hash of the staff PIN; "" = none */
   char *kiosk_receipt_dir;      /* absolute spool directory for receipts; "" = none */
   char **kiosk_receipt_command; /* argv receiving a receipt on stdin; empty = none */
+  double kiosk_receipt_timeout; /* seconds the command gets before it counts as failed */
   char *kiosk_guidance_url;     /* receipt QR code; "{lang}" becomes the language code */
 } IotConfig;
 

@@ -260,6 +260,13 @@ communicated_cb (GObject *source, GAsyncResult *res, gpointer data)
     {
       if (!g_cancellable_is_cancelled (g_task_get_cancellable (task)))
         g_subprocess_force_exit (s->proc);
+      /* It exited before it had read the receipt (a race with its exit
+       * status): for the person at the kiosk that is the same failure. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+        {
+          g_clear_error (&error);
+          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The receipt command failed."));
+        }
     }
   else if (s->timed_out)
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, _("The receipt command took too long."));

@@ -77,8 +77,9 @@ static const Binding bindings[] = {
 
 static gboolean kiosk;
 
-/* In kiosk mode no key quits (Quit belongs to staff, behind the PIN) and
- * none shows the shop's own Wi-Fi key. */
+/* In kiosk mode no key quits (Quit belongs to staff, behind the PIN), none
+ * shows the shop's own Wi-Fi key, and none saves a report into a home
+ * directory (the kiosk writes only into its spool). */
 void
 ui_keys_set_kiosk (gboolean on)
 {
@@ -89,7 +90,7 @@ static gboolean
 bound_here (IotAction action)
 {
   if (kiosk)
-    return action != IOT_ACTION_QUIT && action != IOT_ACTION_WIFI_QR;
+    return action != IOT_ACTION_QUIT && action != IOT_ACTION_WIFI_QR && action != IOT_ACTION_SAVE;
   return action != IOT_ACTION_FINISH && action != IOT_ACTION_STAFF;
 }
 

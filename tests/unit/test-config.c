@@ -42,6 +42,7 @@ assert_config_equal (const IotConfig *a, const IotConfig *b)
   g_assert_cmpstr (a->kiosk_language, ==, b->kiosk_language);
   g_assert_cmpfloat (a->kiosk_idle_timeout, ==, b->kiosk_idle_timeout);
   g_assert_cmpfloat (a->kiosk_countdown, ==, b->kiosk_countdown);
+  g_assert_cmpfloat (a->kiosk_receipt_timeout, ==, b->kiosk_receipt_timeout);
   g_assert_cmpstr (a->kiosk_pin_hash, ==, b->kiosk_pin_hash);
   g_assert_cmpstr (a->kiosk_receipt_dir, ==, b->kiosk_receipt_dir);
   g_assert_cmpuint (g_strv_length (a->kiosk_receipt_command), ==,
@@ -79,6 +80,7 @@ perturb (IotConfig *c)
   set_string (&c->kiosk_language, "de");
   c->kiosk_idle_timeout = 33;
   c->kiosk_countdown = 4;
+  c->kiosk_receipt_timeout = 9;
   set_string (&c->kiosk_pin_hash, "$y$j9T$perturbed$x");
   set_string (&c->kiosk_receipt_dir, "/tmp/perturbed");
   g_strfreev (c->kiosk_receipt_command);
@@ -653,6 +655,7 @@ test_kiosk (void)
     "kiosk: { enabled = true; shop_name = \"Corner Shop\"; language = \"fr\";\n"
     "  idle_timeout = 30; countdown = 5; pin_hash = \"$y$j9T$abc$def\";\n"
     "  receipt_dir = \"/var/spool/x\"; receipt_command = [ \"/usr/bin/lp\", \"-d\", \"p1\" ];\n"
+    "  receipt_timeout = 12.5;\n"
     "  guidance_url = \"https://example.org/{lang}/\"; };\n",
     &error));
   g_assert_no_error (error);
@@ -661,6 +664,7 @@ test_kiosk (void)
   g_assert_cmpstr (c->kiosk_language, ==, "fr");
   g_assert_cmpfloat (c->kiosk_idle_timeout, ==, 30);
   g_assert_cmpstr (c->kiosk_receipt_command[2], ==, "p1");
+  g_assert_cmpfloat (c->kiosk_receipt_timeout, ==, 12.5);
   g_assert_true (c->remember_devices);
   iot_config_force_kiosk (c);
   g_assert_true (c->kiosk);
