@@ -31,18 +31,8 @@ faults=0 recovered=0
 fault() { faults=$((faults + 1)); }
 # recovered DESCRIPTION COMMAND...: a TAP point that counts a recovery.
 recovered() { if "${@:2}"; then recovered=$((recovered + 1)); ok "$1"; else not_ok "$1"; show; fi; }
-show() {
-  if on_screen "The new password for"; then diag "(the password screen: not shown)"; return; fi
-  screen | sed 's/^/# /'
-}
 
 shelly=$(lab_device_host shelly)
-through_handover() {
-  open_device "$1" && tm send-keys -t iot Enter && wait_ms 3000 on_screen "Make a strong password for me" &&
-    tm send-keys -t iot Enter && wait_ms 3000 on_screen "Setting the password on" &&
-    tm send-keys -t iot Enter && wait_ms 20000 on_screen "Press Enter to see the password." &&
-    tm send-keys -t iot Enter && wait_ms 3000 on_screen "The new password for"
-}
 # handover_decodes NAME: the hand-over's QR code decodes to exactly $pw.
 handover_decodes() {
   local first last
@@ -60,8 +50,7 @@ small_ok() { iot_running && fits 20 && [ "$(screen | wc -l)" -le 8 ] && ! screen
 lab_shelly_restart shelly --reboot-seconds 8
 tui_start
 wait_ms 15000 on_screen "Shelly"
-if through_handover "$shelly"; then ok "the hand-over shows the new password"; else not_ok "hand-over reached"; show; fi
-pw=$(shown_password)
+if setup_to_handover "$shelly"; then ok "the hand-over shows the new password"; else not_ok "hand-over reached"; show; fi
 check "its QR code decodes to the password" wait_ms 3000 handover_decodes before
 tm resize-window -t iot -x 20 -y 8
 fault
@@ -92,7 +81,7 @@ recovered "… and the wait went on to its end: back with version 1.5.0" \
 lab_shelly_restart shelly --reboot-seconds 8
 tui_start
 wait_ms 15000 on_screen "Shelly"
-through_handover "$shelly" && tm send-keys -t iot Enter
+setup_to_handover "$shelly" && tm send-keys -t iot Enter
 wait_ms 10000 on_screen "is available" && tm send-keys -t iot Enter
 check "the update's wait runs (again)" wait_ms 15000 on_screen "waiting for it to come back"
 lab_host_avahi_stop
@@ -153,7 +142,7 @@ host2=$(lab_device_host gone2)
 short=$(printf '%s' "$host2" | tr -cd 'a-z0-9' | tail -c 4)
 tui_start
 wait_ms 15000 on_screen "$host2" || wait_ms 5000 true
-through_handover "$host2" && tm send-keys -t iot Enter
+setup_to_handover "$host2" && tm send-keys -t iot Enter
 wait_ms 10000 on_screen "is available" && tm send-keys -t iot n
 wait_ms 5000 on_screen "Your personal data on" && tm send-keys -t iot d
 wait_ms 3000 on_screen "To confirm, type $short" && tm send-keys -t iot -l "$short" && tm send-keys -t iot Enter

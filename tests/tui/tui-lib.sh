@@ -96,6 +96,23 @@ qr_decode() {
   zbarimg "${zbar_opts[@]}" "$dir/$name.$theme.pbm" 2>/dev/null
 }
 
+# show: the screen as diagnostics, except a password's hand-over screen.
+show() {
+  if on_screen "The new password for"; then diag "(the password screen: not shown)"; return; fi
+  screen | sed 's/^/# /'
+}
+
+# setup_to_handover HOST: from the list, HOST's details, Enter (its whole
+# setup), a generated password set and verified on the device (guideline 1
+# PASS), then its hand-over; sets pw to the password shown there.
+setup_to_handover() {
+  open_device "$1" && tm send-keys -t iot Enter && wait_ms 10000 on_screen "Make a strong password for me" &&
+    tm send-keys -t iot Enter && wait_ms 10000 on_screen "Setting the password on" &&
+    tm send-keys -t iot Enter && wait_ms 20000 on_screen "Guideline 1: PASS" &&
+    tm send-keys -t iot Enter && wait_ms 10000 on_screen "The new password for" &&
+    pw=$(shown_password) && [ -n "$pw" ]
+}
+
 # shown_password: the generated password as the hand-over screen draws it
 # (one cell between characters), put back together.
 PASSWORD_LINE='^ +([acdefhjkmnprtwxy34679-] ){20,}'

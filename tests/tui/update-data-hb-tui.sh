@@ -23,10 +23,6 @@ set -u
 . "$SRCDIR/tests/tui/tui-lib.sh"
 tui_lab_begin
 
-show() {
-  if on_screen "The new password for"; then diag "(the password screen: not shown)"; return; fi
-  screen | sed 's/^/# /'
-}
 mkdir -p "$XDG_CONFIG_HOME/iotsetup" "$work/home" "$work/caps"
 # Homebridge's restart takes about 11 s here.
 printf 'network = { restart_timeout = 40.0; };\n' >"$XDG_CONFIG_HOME/iotsetup/iotsetup.conf"
@@ -63,16 +59,11 @@ t_start=$(now_ms)
 
 # 1. Password: claimed with a generated password, verified.
 pw=
-if open_device "$host" && tm send-keys -t iot Enter && wait_ms 5000 on_screen "password" &&
-  tm send-keys -t iot Enter && wait_ms 5000 on_screen "Setting the password on" &&
-  tm send-keys -t iot Enter && wait_ms 20000 on_screen "Guideline 1: PASS"; then
+if setup_to_handover "$host"; then
   ok "password: set on the page ($ui), guideline 1 PASS ($(($(now_ms) - t_start)) ms)"
 else
   not_ok "password step"; show
 fi
-tm send-keys -t iot Enter
-wait_ms 5000 on_screen "The new password for"
-pw=$(shown_password)
 tm send-keys -t iot Enter
 
 # 2. Updates: the version from the API, unknown, steps and QR code.

@@ -19,11 +19,6 @@ set -u
 . "$SRCDIR/tests/tui/tui-lib.sh"
 tui_lab_begin
 
-# show: the screen as diagnostics, except a password's hand-over screen.
-show() {
-  if on_screen "The new password for"; then diag "(the password screen: not shown)"; return; fi
-  screen | sed 's/^/# /'
-}
 mkdir -p "$XDG_CONFIG_HOME/iotsetup" "$work/home"
 # A short wait for a device that restarts, so "never came back" is quick.
 printf 'network = { restart_timeout = 12.0; };\n' >"$XDG_CONFIG_HOME/iotsetup/iotsetup.conf"
@@ -34,17 +29,7 @@ start_tui() { tui_start HOME="$work/home"; }
 # the password steps are passed with Enter (generated password, set and
 # verified on the device, hand-over).
 to_update() {
-  open_device "$shelly" || return 1
-  tm send-keys -t iot Enter
-  wait_ms 10000 on_screen "password" || return 1
-  tm send-keys -t iot Enter
-  wait_ms 10000 on_screen "Setting the password on" || return 1
-  tm send-keys -t iot Enter
-  wait_ms 20000 on_screen "Guideline 1: PASS" || return 1
-  tm send-keys -t iot Enter
-  wait_ms 10000 on_screen "The new password for" || return 1
-  # Kept in memory only, to prove the report does not hold it.
-  pw=$(shown_password)
+  setup_to_handover "$shelly" || return 1
   tm send-keys -t iot Enter
   wait_ms 10000 on_screen "Updates for"
 }
