@@ -200,17 +200,12 @@ iot_driver_op_progress (IotDriverOp *op, IotDriverPhase phase)
     op->dev->progress (phase, (g_get_monotonic_time () - op->started) / 1000, op->dev->progress_data);
 }
 
-typedef struct
-{
-  GTask *task;
-  void (*poll) (GTask *task);
-} Poll;
-
 static gboolean
 on_poll_timer (gpointer data)
 {
-  Poll *p = data;
-  p->poll (p->task);
+  GTask *task = data;
+  IotDriverOp *op = g_task_get_task_data (task);
+  op->poll (task);
   return G_SOURCE_REMOVE;
 }
 
@@ -223,11 +218,9 @@ iot_driver_op_poll_later (GTask *task, void (*poll) (GTask *task))
       iot_driver_op_fail (task, IOT_DRIVER_ERROR_GONE, _("The device did not come back in time"));
       return;
     }
-  Poll *p = g_new (Poll, 1);
-  p->task = task;
-  p->poll = poll;
+  op->poll = poll;
   GSource *timer = g_timeout_source_new (op->dev->poll_interval_ms);
-  g_source_set_callback (timer, on_poll_timer, p, g_free);
+  g_source_set_callback (timer, on_poll_timer, task, NULL);
   g_source_set_name (timer, "driver restart poll");
   g_source_attach (timer, g_main_context_get_thread_default ());
   g_source_unref (timer);

@@ -166,6 +166,7 @@ typedef struct
   gboolean claimed;        /* the device has an account (Homebridge's setup wizard is done) */
   gint64 started;          /* when the wait for a restart began */
   gboolean seen_down;      /* the device went away during that wait */
+  void (*poll) (GTask *task); /* what iot_driver_op_poll_later() runs next */
 } IotDriverOp;
 
 /* A task for operation @kind on @dev, holding a copy of @password (NULL:
