@@ -128,7 +128,7 @@ redraw_cb (gpointer data)
     IOT_ACTION_FINISH, IOT_ACTION_STAFF, IOT_ACTION_NONE,
   };
   static const IotAction no_bar[] = { IOT_ACTION_NONE };
-  const IotAction *bar = step->bar;
+  const IotAction *bar = iot_wizard_get_bar (app->wizard);
   if (app->kiosk && (app->pin_open || app->menu_open || app->finishing))
     {
       kiosk_draw (app, ui);
@@ -290,8 +290,7 @@ stdin_cb (int fd, GIOCondition cond, gpointer data)
       gunichar c = app->show_help ? 0 : typed_char (r, ch);
       if (c == 0 || !iot_wizard_text (app->wizard, c))
         {
-          const IotStepClass *step = iot_wizard_get_step (app->wizard);
-          dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES, step ? step->bar : NULL));
+          dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES, iot_wizard_get_bar (app->wizard)));
         }
       if (iot_wizard_is_finished (app->wizard))
         break;
