@@ -26,7 +26,7 @@ RUN_DEPS=(avahi-daemon avahi-utils dbus iproute2)
 # and on a normal system it is usually there already). libglib2.0-bin: gdbus.
 TEST_DEPS=(tmux cups-ipp-utils python3 python3-zeroconf python3-dbusmock zbar-tools
   procps time locales network-manager libglib2.0-bin util-linux
-  mosquitto mosquitto-clients openssh-server curl)
+  mosquitto mosquitto-clients openssh-server curl tcpdump)
 # The locales the translated screens are tested in (tests/tui/tui-i18n.sh).
 TEST_LOCALES=(de_DE ja_JP uk_UA)
 # The hardening steps: libFuzzer and the sanitizer runtimes come with clang.

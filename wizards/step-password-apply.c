@@ -362,8 +362,21 @@ apply_draw (IotWizard *w, gpointer data, IotUi *ui)
 }
 
 static const IotAction apply_bar[] = {
+  IOT_ACTION_HELP, IOT_ACTION_OPEN, IOT_ACTION_BACK, IOT_ACTION_QUIT, IOT_ACTION_NONE,
+};
+
+/* The guided steps show the new password while the person types it in:
+ * there, and only there, the reveal key hides it. */
+static const IotAction guided_bar[] = {
   IOT_ACTION_HELP, IOT_ACTION_OPEN, IOT_ACTION_REVEAL, IOT_ACTION_BACK, IOT_ACTION_QUIT, IOT_ACTION_NONE,
 };
+
+static const IotAction *
+apply_get_bar (IotWizard *w, gpointer data)
+{
+  const Apply *s = data;
+  return s->guided != NULL && s->state == APPLY_INTRO ? guided_bar : apply_bar;
+}
 
 const IotStepClass iot_step_password_apply = {
   .id = "password-apply",
@@ -373,4 +386,5 @@ const IotStepClass iot_step_password_apply = {
   .action = apply_action,
   .draw = apply_draw,
   .leave = apply_leave,
+  .get_bar = apply_get_bar,
 };

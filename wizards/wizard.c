@@ -242,6 +242,15 @@ iot_wizard_get_step_data (IotWizard *w)
   return w->data;
 }
 
+const IotAction *
+iot_wizard_get_bar (IotWizard *w)
+{
+  const IotStepClass *step = iot_wizard_get_step (w);
+  if (step == NULL)
+    return NULL;
+  return step->get_bar != NULL ? step->get_bar (w, w->data) : step->bar;
+}
+
 gpointer
 iot_wizard_get_context (IotWizard *w)
 {

@@ -41,6 +41,9 @@ struct _IotStepClass
    * the step is not taking text now, and the key is looked up as an action
    * instead. Characters for a password go straight into an IotSecret. */
   gboolean (*text) (IotWizard *wizard, gpointer data, gunichar c);
+  /* optional: the bar for what the step shows now, when that differs
+   * from @bar (a key is offered only where it does something). */
+  const IotAction *(*get_bar) (IotWizard *wizard, gpointer data);
 };
 
 typedef void (*IotWizardChangedFunc) (IotWizard *wizard, gpointer user_data);
@@ -59,6 +62,8 @@ void iot_wizard_changed (IotWizard *wizard);
 gboolean iot_wizard_is_finished (IotWizard *wizard);
 const IotStepClass *iot_wizard_get_step (IotWizard *wizard);
 gpointer iot_wizard_get_step_data (IotWizard *wizard);
+/* The current step's function bar (its get_bar, else its bar), or NULL. */
+const IotAction *iot_wizard_get_bar (IotWizard *wizard);
 gpointer iot_wizard_get_context (IotWizard *wizard);
 guint iot_wizard_get_depth (IotWizard *wizard);
 

@@ -83,15 +83,6 @@ void iot_password_apply_run_async (IotPasswordApply *apply, const IotSecret *pas
 IotApplyReport *iot_password_apply_run_finish (IotPasswordApply *apply, GAsyncResult *result,
                                                GError **error);
 
-/* After the person set the password by the guided steps: checks what can
- * be checked without the password (the settings page at @admin_url, when
- * known, now asks for one: 401) and records the person's answer as
- * MANUAL, or WARN when the page still opens without a password. Never a
- * PASS. → iot_password_apply_run_finish (with @apply NULL) */
-void iot_password_apply_guided_async (IotHttp *http, const IotDevice *device, const char *admin_url,
-                                      GCancellable *cancellable, GAsyncReadyCallback callback,
-                                      gpointer user_data);
-
 void iot_apply_report_free (IotApplyReport *report);
 const char *iot_apply_outcome_to_json (IotApplyOutcome outcome);
 

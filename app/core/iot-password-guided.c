@@ -7,6 +7,8 @@
  * The new password goes to the device only after the old default was
  * refused, and over SSH only to the host key the first login saw: a
  * machine that answered in its place the second time learns nothing.
+ * On a settings page it goes only over TLS or with Digest: the published
+ * defaults may cross the LAN in clear, the person's new secret may not.
  */
 #include "config.h"
 
@@ -90,6 +92,14 @@ iot_password_guided_decide (const IotGuidedSeen *s)
       return report_new (IOT_APPLY_NOT_VERIFIED, IOT_CHECK_FAIL, evidence,
                          _("The old password still works. Set the new one again, then check once more."),
                          _("It still has its old password."));
+    }
+  if (s->kind == IOT_GUIDED_WEB && s->in_clear)
+    {
+      const char *clear = _("The settings page now asks for a password and refuses the default one. The "
+                            "assistant did not send your new password to check it, because this page would "
+                            "carry it unencrypted.");
+      return report_new (IOT_APPLY_MANUAL, IOT_CHECK_MANUAL, clear, clear,
+                         _("It has the new password, as you confirmed."));
     }
   if (s->key_changed)
     {
@@ -621,6 +631,15 @@ web_done (GObject *source, GAsyncResult *result, gpointer data)
     {
       g_autoptr (IotSecret) old = iot_secret_new_from (run->old->pdata[run->next_old++], -1);
       web_send (run, run->user, old);
+      return;
+    }
+  /* TLS or Digest: a listener on the LAN learns nothing. Basic over
+   * plain HTTP would hand it the new password: not sent. */
+  if (!g_str_has_prefix (run->url, "https:") && run->auth != IOT_HTTP_AUTH_DIGEST)
+    {
+      run->seen.in_clear = TRUE;
+      run_decide (run);
+      run_free (run);
       return;
     }
   run->seen.new_tried = TRUE;

@@ -8,6 +8,11 @@
  * thread). A settings page: it now asks for a login, and the old default
  * is refused and the new password accepted there. Only both give a PASS;
  * where nothing can be checked the result is the person's answer (MANUAL).
+ * The new password goes to a settings page only over TLS (a self-signed
+ * certificate still keeps it from passive listeners on the LAN) or with
+ * Digest, which never carries it: a page that asks for Basic over plain
+ * HTTP is checked only for refusing no password and the old default, and
+ * the result is MANUAL.
  * No curses here: the TUI's apply step and `iotsetup set-password` share it.
  *
  * Usage:
@@ -40,6 +45,7 @@ typedef struct
   guint n_old, n_old_refused; /* the old defaults tried (and "none" on a page), and refused */
   gboolean new_tried, new_accepted;
   gboolean key_changed;      /* SSH: another host key on the second login: nothing was sent */
+  gboolean in_clear;         /* web: Basic over plain HTTP, so the new password was not sent */
   const char *where;         /* "pi@198.18.0.30" or the page's URL, display-safe */
 } IotGuidedSeen;
 

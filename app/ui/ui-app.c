@@ -109,7 +109,9 @@ redraw_cb (gpointer data)
   gboolean on_list = g_strcmp0 (step->id, "devices") == 0;
   if (problem != NULL)
     ui_set_status (ui, UI_STYLE_WARN, problem);
-  const IotAction *bar = app->kiosk ? ui_kiosk_bar (app->kiosk, step) : step->bar;
+  const IotAction *bar = iot_wizard_get_bar (app->wizard);
+  if (app->kiosk)
+    bar = ui_kiosk_bar (app->kiosk, step, bar);
   if (app->kiosk && ui_kiosk_is_drawing (app->kiosk))
     ui_kiosk_draw (app->kiosk, ui);
   else
@@ -238,8 +240,7 @@ stdin_cb (int fd, GIOCondition cond, gpointer data)
       gunichar c = app->show_help ? 0 : typed_char (r, ch);
       if (c == 0 || !iot_wizard_text (app->wizard, c))
         {
-          const IotStepClass *step = iot_wizard_get_step (app->wizard);
-          dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES, step ? step->bar : NULL));
+          dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES, iot_wizard_get_bar (app->wizard)));
         }
       if (iot_wizard_is_finished (app->wizard))
         break;

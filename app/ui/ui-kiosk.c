@@ -178,7 +178,7 @@ customer_action (IotAction action)
  * step's. A customer sees a short one on the welcome and the device list,
  * and the step's own keys in a device and its setup, always with Finish. */
 const IotAction *
-ui_kiosk_bar (UiKiosk *k, const IotStepClass *step)
+ui_kiosk_bar (UiKiosk *k, const IotStepClass *step, const IotAction *own)
 {
   static const IotAction kiosk_bar[] = {
     IOT_ACTION_HELP,   IOT_ACTION_OPEN,  IOT_ACTION_BACK, IOT_ACTION_LANGUAGE,
@@ -188,7 +188,7 @@ ui_kiosk_bar (UiKiosk *k, const IotStepClass *step)
   if (ui_kiosk_is_drawing (k))
     return no_bar;
   if (k->staff)
-    return step->bar;
+    return own;
   if (g_strcmp0 (step->id, "language") == 0 || g_strcmp0 (step->id, "devices") == 0)
     return kiosk_bar;
   /* Help, Finish, then the step's own, so that Finish stays on the bar
@@ -196,7 +196,7 @@ ui_kiosk_bar (UiKiosk *k, const IotStepClass *step)
   guint n = 0;
   k->bar[n++] = IOT_ACTION_HELP;
   k->bar[n++] = IOT_ACTION_FINISH;
-  for (const IotAction *a = step->bar; *a != IOT_ACTION_NONE && n < G_N_ELEMENTS (k->bar) - 2; a++)
+  for (const IotAction *a = own; *a != IOT_ACTION_NONE && n < G_N_ELEMENTS (k->bar) - 2; a++)
     if (customer_action (*a))
       k->bar[n++] = *a;
   k->bar[n++] = IOT_ACTION_STAFF;

@@ -31,5 +31,5 @@ gboolean ui_kiosk_key (UiKiosk *kiosk, int r, wint_t ch);
 void ui_kiosk_action (UiKiosk *kiosk, IotAction action);
 gboolean ui_kiosk_is_drawing (UiKiosk *kiosk);
 void ui_kiosk_draw (UiKiosk *kiosk, IotUi *ui);
-const IotAction *ui_kiosk_bar (UiKiosk *kiosk, const IotStepClass *step);
+const IotAction *ui_kiosk_bar (UiKiosk *kiosk, const IotStepClass *step, const IotAction *own);
 void ui_kiosk_draw_status (UiKiosk *kiosk, IotUi *ui);

@@ -161,7 +161,8 @@
 #       Restart printer NAME's ippeveprinter with -A (HTTP Basic via PAM)
 #       and a private /etc holding USER with the password in the file: the
 #       settings page then asks for a login (what setting an admin password
-#       does on a real printer).
+#       does on a real printer) With tls, also -K: the same port
+#       answers https too, with a self-signed certificate it makes itself.
 #   lab_device_file NAME FILE / lab_device_telnet_log NAME
 #       Print a file of the device's state dir (mqtt_password, ssh_password)
 #       / the peers that connected to its telnet port ("connect ADDR").
@@ -1276,10 +1277,15 @@ EOS
 #   is the first line of PASSWORD-FILE (read from the file, never on a
 #   command line). Call it again to change the password. Returns once the
 #   page asks for a login (401) from the host namespace.
+#   With a fourth argument "tls": -K DIR too. ippeveprinter (CUPS 2.4,
+#   GnuTLS) then makes a self-signed certificate and key for its host name
+#   in DIR (DIR/HOSTNAME.local.crt, .key; no certtool needed) and the same
+#   port answers both https and plain http, as on many real printers.
 lab_printer_auth() {
-    local name=${1:-} user=${2:-} pwfile=${3:-} dir ip
-    if [[ -z $user || ! -r $pwfile ]]; then
-        _lab_err "usage: lab_printer_auth NAME USER PASSWORD-FILE"; return 1
+    local name=${1:-} user=${2:-} pwfile=${3:-} tls=${4:-} dir ip
+    local -a opt=()
+    if [[ -z $user || ! -r $pwfile || ( -n $tls && $tls != tls ) ]]; then
+        _lab_err "usage: lab_printer_auth NAME USER PASSWORD-FILE [tls]"; return 1
     fi
     _lab_dev_check "$name" || return 1
     dir=$(_lab_dev_dir "$name"); ip=$(cat "$dir/ip4")
@@ -1288,12 +1294,13 @@ lab_printer_auth() {
     printf '%s:x:4343:4343:lab printer admin:/nonexistent:/bin/false\n' "$user" >>"$dir/etc/passwd"
     printf '%s:%s:19000:0:99999:7:::\n' "$user" "$(head -n1 "$pwfile" | openssl passwd -6 -stdin)" \
         >>"$dir/etc/shadow"
+    if [[ -n $tls ]]; then mkdir -p "$dir/keys" && opt=(-K "$dir/keys"); fi
     _lab_stop_pids "dev:$name:ippeveprinter" TERM
     # shellcheck disable=SC2016 # $1 is expanded by the inner sh
     _lab_spawn "dev:$name:ippeveprinter" "$dir/ippeveprinter.log" \
         env "DBUS_SYSTEM_BUS_ADDRESS=unix:path=$dir/bus" "HOME=$dir/home" \
         ip netns exec "$(cat "$dir/ns")" /bin/sh -c 'mount --bind "$1/etc" /etc && shift && exec "$@"' \
-        sh "$dir" ippeveprinter -A -p 8631 -M HP -m "OfficeJet Pro 9010" -l "Study" -d "$dir/spool" \
+        sh "$dir" ippeveprinter -A "${opt[@]}" -p 8631 -M HP -m "OfficeJet Pro 9010" -l "Study" -d "$dir/spool" \
         "$(cat "$dir/printer_name")"
     _lab_wait "ippeveprinter of $name asking for a login" "$LAB_TIMEOUT" _lab_http_401 "$ip" 8631
 }

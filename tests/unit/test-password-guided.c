@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * The guided password path's pure parts: the verdict for every outcome a
  * verification can see (PASS only with the old default refused and the
- * new password accepted), and the login command built from a host name
+ * new password accepted; a page that would carry the new password in
+ * clear gets MANUAL, never a PASS), and the login command built from a host name
  * the network sent (a name a shell would not take as one plain word is
  * replaced by the address).
  */
@@ -74,6 +75,26 @@ test_decide_web (void)
   s.n_old = 2; /* the profile's default still logs in */
   g_autoptr (IotApplyReport) old = iot_password_guided_decide (&s);
   g_assert_cmpint (old->result->status, ==, IOT_CHECK_FAIL);
+
+  /* Basic over plain HTTP: no password and the default refused, the new
+   * one not sent: the person's word, said plainly. */
+  IotGuidedSeen clear = { .kind = IOT_GUIDED_WEB, .reached = TRUE, .asks_login = TRUE, .n_old = 2,
+                          .n_old_refused = 2, .in_clear = TRUE, .where = "http://198.18.0.15:8631/" };
+  g_autoptr (IotApplyReport) manual_clear = iot_password_guided_decide (&clear);
+  g_assert_cmpint (manual_clear->outcome, ==, IOT_APPLY_MANUAL);
+  g_assert_cmpint (manual_clear->result->status, ==, IOT_CHECK_MANUAL);
+  g_assert_cmpstr (manual_clear->result->evidence, ==,
+                   "The settings page now asks for a password and refuses the default one. The assistant "
+                   "did not send your new password to check it, because this page would carry it "
+                   "unencrypted.");
+  /* ... but the default still logging in is a FAIL all the same. */
+  clear.n_old_refused = 1;
+  g_autoptr (IotApplyReport) clear_old = iot_password_guided_decide (&clear);
+  g_assert_cmpint (clear_old->result->status, ==, IOT_CHECK_FAIL);
+  /* ... and a page that opens without a login too. */
+  clear.asks_login = FALSE;
+  g_autoptr (IotApplyReport) clear_open = iot_password_guided_decide (&clear);
+  g_assert_cmpint (clear_open->result->status, ==, IOT_CHECK_FAIL);
 
   IotGuidedSeen none = { .kind = IOT_GUIDED_NONE };
   g_autoptr (IotApplyReport) manual = iot_password_guided_decide (&none);
