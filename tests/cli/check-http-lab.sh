@@ -80,6 +80,19 @@ diag "printer G1: $admin"
 # no TLS credentials: its port answers plain HTTP only.
 expect printer http-transport warn "Its web interface is offered only over plain HTTP, without encryption: http://$(lab_device_ip printer):8631/"
 
+# The same printer with a login page over TLS (ippeveprinter -A -K: HTTP
+# Basic, a certificate it signs itself): encrypted but not authenticated is
+# a finding with the certificate's problem, and the page's login no longer
+# lets anyone in without a password.
+head -c 18 /dev/urandom | base64 | tr -d '/+=\n' >"$work/printer.pw"
+check "the printer restarts with a login over self-signed TLS" lab_printer_auth printer admin "$work/printer.pw" tls
+t0=$(now_ms)
+check_of printer -tls
+diag "check of the TLS printer: $(($(now_ms) - t0)) ms (PAM delays each refused login)"
+expect printer-tls http-transport warn "Encrypted, but the certificate does not verify \\(self-signed certificate.*\\) at https://$(lab_device_ip printer):8631/"
+r=$(result "$work/printer-tls.json" http-default-login)
+check "printer over TLS: its admin page asks for a login now, not FAIL ($r)" eval '[[ $r != fail* && $r != none ]]'
+
 # Homebridge (real, from the lab's npm installs), when the lab offers it.
 if ! declare -F lab_add_homebridge >/dev/null; then
   ok "# SKIP Homebridge: this lab has no lab_add_homebridge"

@@ -61,11 +61,7 @@ recovered "100x45 again: the same password, and its code decodes again" \
 
 # 2. Resized during the update's wait (the device restarts for 8 s).
 tm send-keys -t iot Enter
-wait_ms 10000 on_screen "is available" && sleep 0.5 && tm send-keys -t iot Enter
-if ! wait_ms 5000 on_screen "of at most"; then
-  diag "Enter at the update's consent was not taken after the resizes; sent again"
-  tm send-keys -t iot Enter
-fi
+start_update
 check "the update's wait runs" wait_ms 15000 on_screen "waiting for it to come back"
 tm resize-window -t iot -x 20 -y 8
 fault
@@ -82,7 +78,7 @@ lab_shelly_restart shelly --reboot-seconds 8
 tui_start
 wait_ms 15000 on_screen "Shelly"
 setup_to_handover "$shelly" && tm send-keys -t iot Enter
-wait_ms 10000 on_screen "is available" && tm send-keys -t iot Enter
+start_update
 check "the update's wait runs (again)" wait_ms 15000 on_screen "waiting for it to come back"
 lab_host_avahi_stop
 fault

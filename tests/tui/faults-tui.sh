@@ -82,8 +82,8 @@ reach_password_handover() {
     pw=$(shown_password) && [ ${#pw} -ge 20 ]
 }
 reach_update() {
-  reach_password_handover && tm send-keys -t iot Enter && wait_ms 10000 on_screen "is available" &&
-    tm send-keys -t iot Enter && wait_ms 15000 on_screen "waiting for it to come back"
+  reach_password_handover && tm send-keys -t iot Enter && start_update &&
+    wait_ms 15000 on_screen "waiting for it to come back"
 }
 reach_personal_data() {
   reach_password_handover && tm send-keys -t iot Enter && wait_ms 10000 on_screen "is available" &&

@@ -63,9 +63,9 @@ fi
 lab_shelly_restart shelly
 start_tui
 wait_ms 15000 on_screen "Shelly"
-to_update && wait_ms 10000 on_screen "is available"
+to_update
 t0=$(now_ms)
-tm send-keys -t iot Enter
+start_update
 seen_wait=no
 if wait_ms 15000 on_screen "waiting for it to come back"; then seen_wait=yes; fi
 if wait_ms 30000 on_screen "back with version 1.5.0"; then
@@ -167,7 +167,7 @@ lab_shelly_restart shelly --reboot-seconds 120
 start_tui
 check "vanishing: the update is offered" \
   eval 'wait_ms 30000 on_screen "Shelly" && to_update && wait_ms 20000 on_screen "is available"'
-tm send-keys -t iot Enter
+start_update
 wait_ms 10000 eval 'lab_shelly_calls shelly | grep -q "\"event\": \"down\""'
 if wait_ms 30000 on_screen "The update could not be confirmed" && on_screen "did not come back"; then
   ok "vanished mid-update: a clear message, not counted as done"
