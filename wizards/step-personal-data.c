@@ -82,10 +82,14 @@ record (Data *d, IotEraseOutcome outcome, const char *evidence)
   g_free (d->outcome);
   d->outcome = g_strdup (r->evidence);
   iot_setup_record_set_result (rec, r);
+  const char *todo = _("Delete your data from the device before you sell, return or throw it away.");
   if (outcome == IOT_ERASE_VERIFIED)
-    iot_setup_record_add_change (rec, _("The device was reset to its factory settings: your data on it is gone."));
+    {
+      iot_setup_record_add_change (rec, _("The device was reset to its factory settings: your data on it is gone."));
+      iot_setup_record_drop_todo (rec, todo);
+    }
   else
-    iot_setup_record_add_todo (rec, _("Delete your data from the device before you sell, return or throw it away."));
+    iot_setup_record_add_todo (rec, todo);
 }
 
 static gboolean
@@ -301,7 +305,9 @@ data_action (IotWizard *w, gpointer data, IotAction action)
         }
       return IOT_STEP_STAY;
     case IOT_ACTION_ERASE:
-      if (d->state != CHOOSE && d->state != KNOW_HOW)
+      /* Also from a result: a device still announced as paired may only
+       * need another go in its app. */
+      if (d->state != CHOOSE && d->state != KNOW_HOW && d->state != RESULT)
         return IOT_STEP_STAY;
       g_string_truncate (d->typed, 0);
       d->state = d->driver && d->target->address ? CONFIRM : GUIDED;

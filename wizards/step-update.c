@@ -105,8 +105,11 @@ record (Update *u, gboolean person_says_on)
     default: f.state = IOT_UPDATE_STATE_UNKNOWN; break;
     }
   IotCheckResult *r = iot_update_decide (&f);
+  const char *todo = _("Check for updates on the device's settings page or in its app.");
   if (r->status != IOT_CHECK_PASS && r->status != IOT_CHECK_NA)
-    iot_setup_record_add_todo (rec, _("Check for updates on the device's settings page or in its app."));
+    iot_setup_record_add_todo (rec, todo);
+  else
+    iot_setup_record_drop_todo (rec, todo);
   iot_setup_record_set_result (rec, r);
   if (u->state == INSTALLED)
     {

@@ -369,6 +369,20 @@ iot_setup_record_add_todo (IotSetupRecord *r, const char *text)
   add_unique (r->todo, text);
 }
 
+/* Takes back a to-do that a later attempt did after all (a reset verified
+ * on the second try). */
+void
+iot_setup_record_drop_todo (IotSetupRecord *r, const char *text)
+{
+  g_autofree char *clean = iot_sanitize_text (text, -1, IOT_CHECK_MAX_EVIDENCE);
+  for (guint i = 0; i < r->todo->len; i++)
+    if (g_strcmp0 (r->todo->pdata[i], clean) == 0)
+      {
+        g_ptr_array_remove_index (r->todo, i);
+        return;
+      }
+}
+
 /* TRUE when one of the wizard's results serves guideline @id. */
 static gboolean
 wizard_decided (const IotSetupRecord *r, guint id)

@@ -102,6 +102,7 @@ void iot_setup_record_set_result (IotSetupRecord *record, IotCheckResult *result
 const IotCheckResult *iot_setup_record_get_result (const IotSetupRecord *record, const char *check_id);
 void iot_setup_record_add_change (IotSetupRecord *record, const char *text);
 void iot_setup_record_add_todo (IotSetupRecord *record, const char *text);
+void iot_setup_record_drop_todo (IotSetupRecord *record, const char *text);
 
 /* The device's report after the wizard: the facts checks, except where the
  * wizard decided a guideline itself (its observation replaces the guess). */

@@ -66,6 +66,11 @@
 #       Print a ghost's instance name (e.g. "Ghost Plug 1f"); fails for
 #       other devices.
 #
+#   lab_set_txt NAME TYPE KEY VALUE
+#       The device re-announces its TYPE service with TXT KEY=VALUE (e.g. a
+#       HomeKit accessory paired, sf=0, or reset, sf=1): the key's record in
+#       its service file is rewritten and its daemon reloads (SIGHUP).
+#
 #   lab_withdraw NAME [TYPE]
 #       The device says goodbye: without TYPE its mDNS daemon(s) get SIGTERM
 #       (Avahi sends goodbye packets, so running browsers see REMOVE after
@@ -933,6 +938,22 @@ lab_device_instance() {
     _lab_dev_check "$1" || return 1
     if [[ ! -f $LAB_DIR/dev/$1/instance ]]; then _lab_err "$1 is not a ghost"; return 1; fi
     cat "$LAB_DIR/dev/$1/instance"
+}
+
+lab_set_txt() {
+    local name=${1:-} type=${2:-} key=${3:-} value=${4:-} dir f found=
+    _lab_dev_check "$name" || return 1
+    if [[ -z $type || ! $key =~ ^[A-Za-z0-9#_-]+$ || ! $value =~ ^[A-Za-z0-9._-]*$ ]]; then
+        _lab_err "usage: lab_set_txt NAME TYPE KEY VALUE"; return 1
+    fi
+    dir=$(_lab_dev_dir "$name")
+    for f in "$dir"/services/*.service; do
+        grep -q "<type>$type</type>" "$f" 2>/dev/null || continue
+        sed -i "s|<txt-record>$key=[^<]*</txt-record>|<txt-record>$key=$value</txt-record>|" "$f"
+        found=1
+    done
+    if [[ -z $found ]]; then _lab_err "$name has no $type service"; return 1; fi
+    _lab_hup "$dir/avahi.pid"
 }
 
 lab_withdraw() {

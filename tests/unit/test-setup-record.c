@@ -199,6 +199,23 @@ test_record_report (void)
   g_assert_nonnull (strstr (text, "auth_en:false"));
 }
 
+/* A to-do is listed once, and taken back when a later attempt did it. */
+static void
+test_todo (void)
+{
+  IotSetupRecord *r = iot_setup_record_new ("dev");
+  iot_setup_record_add_todo (r, "Delete your data");
+  iot_setup_record_add_todo (r, "Delete your data");
+  iot_setup_record_add_todo (r, "Check for updates");
+  g_assert_cmpuint (r->todo->len, ==, 2);
+  iot_setup_record_drop_todo (r, "Delete your data");
+  g_assert_cmpuint (r->todo->len, ==, 1);
+  g_assert_cmpstr (r->todo->pdata[0], ==, "Check for updates");
+  iot_setup_record_drop_todo (r, "not there");
+  g_assert_cmpuint (r->todo->len, ==, 1);
+  iot_setup_record_free (r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -208,6 +225,7 @@ main (int argc, char **argv)
   g_test_add_func ("/setup-record/setup-state", test_setup_state);
   g_test_add_func ("/setup-record/target", test_target);
   g_test_add_func ("/setup-record/report", test_record_report);
+  g_test_add_func ("/setup-record/todo", test_todo);
   int rc = g_test_run ();
   g_free (argv);
   return rc;
