@@ -38,23 +38,13 @@ typedef enum
 
 typedef struct _Data Data;
 
-/* As in step-update.c: the connection outlives the step while the driver
- * still uses it. */
-typedef struct
-{
-  Data *d;
-  IotHttp *http;
-  IotDriverDevice *dev;
-  gboolean busy;
-} Link;
-
 struct _Data
 {
   IotWizard *wizard;
   IotSession *session;
   IotSetupTarget *target;
   const IotDriver *driver;
-  Link *link;
+  IotStepLink *link;
   GCancellable *cancellable;
   State state;
   GString *typed; /* the short name being typed (not a secret) */
@@ -64,14 +54,6 @@ struct _Data
   IotCheckStatus status;
   char *outcome; /* the result, for the screen */
 };
-
-static void
-link_free (Link *l)
-{
-  iot_driver_device_free (l->dev);
-  iot_http_free (l->http);
-  g_free (l);
-}
 
 static void
 record (Data *d, IotEraseOutcome outcome, const char *evidence)
@@ -134,16 +116,11 @@ hap_tick_cb (gpointer data)
 static void
 on_reset (GObject *source, GAsyncResult *result, gpointer data)
 {
-  Link *l = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (IotDriverInfo) info = iot_driver_info_finish (result, &error);
-  l->busy = FALSE;
-  Data *d = l->d;
+  Data *d = iot_step_link_done (data);
   if (d == NULL)
-    {
-      link_free (l);
-      return;
-    }
+    return;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_handle_id (&d->tick, g_source_remove);
@@ -206,10 +183,7 @@ data_leave (IotWizard *w, gpointer data)
   if (d->cancellable)
     g_cancellable_cancel (d->cancellable);
   g_clear_object (&d->cancellable);
-  if (d->link && d->link->busy)
-    d->link->d = NULL;
-  else if (d->link)
-    link_free (d->link);
+  iot_step_link_release (d->link);
   iot_setup_target_free (d->target);
   g_string_free (d->typed, TRUE);
   g_free (d->outcome);
@@ -221,13 +195,7 @@ start_reset (Data *d)
 {
   /* CONFIRM is only reached with a driver. */
   g_return_if_fail (d->driver != NULL);
-  Link *l = d->link = g_new0 (Link, 1);
-  l->d = d;
-  l->http = iot_http_new ();
-  l->dev = iot_driver_device_new (l->http, d->target->address,
-                                  d->driver->port != 0 ? d->driver->port : d->target->port);
-  iot_driver_device_set_credential (l->dev, d->session->credential);
-  l->dev->reboot_timeout_ms = (guint) (d->session->config->restart_timeout * 1000);
+  IotStepLink *l = d->link = iot_step_link_new (d, d->session, d->target, d->driver);
   d->cancellable = g_cancellable_new ();
   d->started = g_get_monotonic_time ();
   d->tick = g_timeout_add_seconds (1, tick_cb, d);

@@ -40,45 +40,13 @@ typedef enum
 
 typedef struct _Update Update;
 
-/* The driver's connection outlives the step while an operation is under
- * way: the driver still uses it until its cancelled operation returns, and
- * that last callback frees it. */
-typedef struct
-{
-  Update *u; /* NULL once the step has gone */
-  IotHttp *http;
-  IotDriverDevice *dev;
-  gboolean busy;
-} Link;
-
-static void
-link_free (Link *l)
-{
-  iot_driver_device_free (l->dev);
-  iot_http_free (l->http);
-  g_free (l);
-}
-
-/* At the end of an operation: the step, or NULL (then @l is freed). */
-static Update *
-link_done (Link *l)
-{
-  l->busy = FALSE;
-  if (l->u == NULL)
-    {
-      link_free (l);
-      return NULL;
-    }
-  return l->u;
-}
-
 struct _Update
 {
   IotWizard *wizard;
   IotSession *session;
   IotSetupTarget *target;
   const IotDriver *driver;
-  Link *link;
+  IotStepLink *link;
   GCancellable *cancellable;
   State state;
   char *version, *available, *installed, *reason;
@@ -129,8 +97,8 @@ tick_cb (gpointer data)
 static void
 on_progress (IotDriverPhase phase, gint64 elapsed_ms, gpointer data)
 {
-  Link *l = data;
-  Update *u = l->u;
+  IotStepLink *l = data;
+  Update *u = l->step;
   if (u == NULL)
     return;
   u->phase = phase;
@@ -152,7 +120,7 @@ on_updated (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (IotDriverInfo) info = iot_driver_info_finish (result, &error);
-  Update *u = link_done (data);
+  Update *u = iot_step_link_done (data);
   if (u == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_handle_id (&u->tick, g_source_remove);
@@ -172,7 +140,7 @@ on_checked (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (IotDriverUpdate) up = iot_driver_update_finish (result, &error);
-  Update *u = link_done (data);
+  Update *u = iot_step_link_done (data);
   if (u == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_handle_id (&u->tick, g_source_remove);
@@ -218,14 +186,7 @@ update_enter (IotWizard *w)
       u->state = GUIDED;
       return u;
     }
-  Link *l = u->link = g_new0 (Link, 1);
-  l->u = u;
-  l->http = iot_http_new ();
-  /* Homebridge announces HAP; its web page has a port of its own. */
-  l->dev = iot_driver_device_new (l->http, u->target->address,
-                                  u->driver->port != 0 ? u->driver->port : u->target->port);
-  iot_driver_device_set_credential (l->dev, u->session->credential);
-  l->dev->reboot_timeout_ms = (guint) (u->session->config->restart_timeout * 1000);
+  IotStepLink *l = u->link = iot_step_link_new (u, u->session, u->target, u->driver);
   l->dev->progress = on_progress;
   l->dev->progress_data = l;
   u->cancellable = g_cancellable_new ();
@@ -245,10 +206,7 @@ update_leave (IotWizard *w, gpointer data)
   if (u->cancellable)
     g_cancellable_cancel (u->cancellable);
   g_clear_object (&u->cancellable);
-  if (u->link && u->link->busy)
-    u->link->u = NULL; /* its last callback frees it */
-  else if (u->link)
-    link_free (u->link);
+  iot_step_link_release (u->link);
   iot_setup_target_free (u->target);
   g_free (u->version);
   g_free (u->available);

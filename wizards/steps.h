@@ -5,6 +5,10 @@
 
 #include "wizard.h"
 
+#include "app/core/drivers/iot-driver.h"
+#include "app/core/iot-session.h"
+#include "app/core/iot-setup-record.h"
+
 extern const IotStepClass iot_step_devices;
 extern const IotStepClass iot_step_device_detail;
 extern const IotStepClass iot_step_show_qr;
@@ -27,3 +31,18 @@ extern const IotStepClass *const iot_wizard_main[];
 /* The in-store kiosk: the welcome with the language picker, the device list
  * and a device with its setup wizard; staff assess a device behind the PIN. */
 extern const IotStepClass *const iot_wizard_kiosk[];
+
+/* step-link.c: the driver connection of the update and personal-data
+ * steps, which outlives the step while an operation is under way. */
+typedef struct
+{
+  gpointer step; /* NULL once the step has gone */
+  IotHttp *http;
+  IotDriverDevice *dev;
+  gboolean busy;
+} IotStepLink;
+
+IotStepLink *iot_step_link_new (gpointer step, IotSession *session, const IotSetupTarget *target,
+                                const IotDriver *driver);
+gpointer iot_step_link_done (IotStepLink *link);
+void iot_step_link_release (IotStepLink *link);
