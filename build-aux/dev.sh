@@ -117,6 +117,10 @@ demo() {
 asan_build="$top/_build-asan"
 FUZZ_SECONDS=${IOTSETUP_FUZZ_SECONDS:-60}
 
+# took WHAT START: "time: WHAT N s" since START (a $SECONDS value), so a
+# slow stage shows in the CI log.
+took() { printf 'time: %s %d s\n' "$1" $((SECONDS - $2)); }
+
 record() {
   printf '%s %s %s\n' "$1" "$2" "$3" >>"$build/harden.results"
   printf 'harden: %-4s %4s  %s\n' "$1" "$2" "$3"
@@ -201,20 +205,24 @@ harden_sanitizers() {
 harden() {
   local status=0 rc
   : >"$build/harden.results"
+  local t0=$SECONDS
   echo "harden: sanitizer build ($asan_build) and its tests"
   harden_sanitizers || status=1
+  took "sanitizer build and its tests" "$t0"; t0=$SECONDS
 
   echo "harden: valgrind"
   (cd "$build" && IOTSETUP_BIN="$build/iotsetup" IOTSETUP_SRCDIR="$top" \
     IOTSETUP_BUILDDIR="$build" bash "$top/tests/harden/valgrind.sh" >valgrind.log 2>&1) &&
     rc=0 || rc=$?
   record_tap "valgrind: CLI, fuzz corpora, scan in the lab" "$build/valgrind.log" "$rc" || status=1
+  took valgrind "$t0"; t0=$SECONDS
 
   echo "harden: static analysis"
   (IOTSETUP_SRCDIR="$top" IOTSETUP_BUILDDIR="$build" \
     bash "$top/tests/harden/static-analysis.sh" >"$build/static-analysis.log" 2>&1) &&
     rc=0 || rc=$?
   record_tap "static analysis: cppcheck, clang-tidy" "$build/static-analysis.log" "$rc" || status=1
+  took "static analysis" "$t0"; t0=$SECONDS
 
   echo "harden: fuzzing, $FUZZ_SECONDS s per target"
   "$top/tests/fuzz/fuzz.sh" "$FUZZ_SECONDS" >"$build/fuzz.log" 2>&1 && rc=0 || rc=$?
@@ -225,6 +233,7 @@ harden() {
   [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1 # the build or the script broke
   [ "$passed" -gt 0 ] && record PASS "$passed" "fuzzing: targets without a crash"
   [ "$failed" -gt 0 ] && { record FAIL "$failed" "fuzzing (see $build/fuzz.log)"; status=1; }
+  took fuzzing "$t0"
   return "$status"
 }
 
@@ -269,13 +278,17 @@ case "${1:-}" in
     npm_lab_deps
     status=0
     rm -f "$build/test-suite.log" "$build/harden.results"
+    t0=$SECONDS
     build || status=1
+    took build "$t0"; t0=$SECONDS
     cd "$build" 2>/dev/null || { mkdir -p "$build" && cd "$build"; }
     [ "$status" -eq 0 ] && { make -j"$(nproc)" check || status=$?; }
+    took "make check" "$t0"; t0=$SECONDS
     # The release tarball must build and pass its own (non-lab) tests.
     distcheck=1
     IOTSETUP_SKIP_LAB=1 make -j"$(nproc)" distcheck >distcheck.log 2>&1 || { distcheck=0; status=1; }
     echo "distcheck: $([ $distcheck = 1 ] && echo passed || echo "FAILED, see $build/distcheck.log")"
+    took distcheck "$t0"
     harden || status=1
     # Totals over every test point, from automake's test-suite.log, plus
     # distcheck and the hardening steps; a build that never got to the
