@@ -19,6 +19,7 @@
 #include "app/core/drivers/iot-driver.h"
 #include "app/core/iot-qr.h"
 #include "app/core/iot-session.h"
+#include "app/core/iot-trace.h"
 #include "app/ui/ui-keys.h"
 #include "app/ui/ui-qr.h"
 #include "app/ui/ui.h"
@@ -58,6 +59,7 @@ struct _Update
 static void
 record (Update *u, gboolean person_says_on)
 {
+  iot_trace ("update-state", "%d", u->state);
   IotSetupRecord *rec = iot_session_get_record (u->session, u->target->device_id);
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   IotUpdateFacts f = { .profile = u->target->profile, .now = now, .version = u->version,
@@ -219,6 +221,7 @@ static IotStepResult
 update_action (IotWizard *w, gpointer data, IotAction action)
 {
   Update *u = data;
+  iot_trace ("update-action", "%d in state %d", action, u->state);
   switch (action)
     {
     case IOT_ACTION_OPEN:

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
- * Benchmark milestones. Off (one getenv) unless IOTSETUP_TRACE is set; the
- * clock is the system-wide monotonic one, so a benchmark script can compare
- * it with the time it launched the program.
+ * Benchmark milestones, and what the terminal's keys did (the TUI tests keep
+ * a trace of every run, to show it when a key seems to have been lost).
+ * Never a typed character: it may belong to a password. Off (one getenv)
+ * unless IOTSETUP_TRACE is set; the clock is the system-wide monotonic one,
+ * so a benchmark script can compare it with the time it launched the
+ * program.
  */
 #include "config.h"
 

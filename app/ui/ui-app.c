@@ -67,6 +67,7 @@ redraw_cb (gpointer data)
   const IotStepClass *step = iot_wizard_get_step (app->wizard);
   if (step == NULL)
     return G_SOURCE_REMOVE;
+  iot_trace ("draw", "%s", step->id);
 
   if (ui_screen_too_small ())
     {
@@ -226,6 +227,7 @@ stdin_cb (int fd, GIOCondition cond, gpointer data)
     }
   wint_t ch;
   int r;
+  iot_trace ("stdin", "%s", iot_wizard_get_step (app->wizard)->id);
   while ((r = wget_wch (stdscr, &ch)) != ERR)
     {
       if (r == KEY_CODE_YES && ch == KEY_RESIZE)
@@ -240,7 +242,10 @@ stdin_cb (int fd, GIOCondition cond, gpointer data)
       gunichar c = app->show_help ? 0 : typed_char (r, ch);
       if (c == 0 || !iot_wizard_text (app->wizard, c))
         {
-          dispatch (app, ui_keys_lookup ((int) ch, r == KEY_CODE_YES, iot_wizard_get_bar (app->wizard)));
+          IotAction action = ui_keys_lookup ((int) ch, r == KEY_CODE_YES, iot_wizard_get_bar (app->wizard));
+          /* Which key and what it did, never what was typed: that may be a password. */
+          iot_trace ("key", "%s%d action %d", r == KEY_CODE_YES ? "F" : "", c ? -1 : (int) ch, action);
+          dispatch (app, action);
         }
       if (iot_wizard_is_finished (app->wizard))
         break;

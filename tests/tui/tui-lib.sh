@@ -53,7 +53,7 @@ tui_start() {
   tm_stop
   tui_run=$((tui_run + 1))
   tm -f /dev/null new-session -d -s iot -x "$cols" -y "$rows" \
-    "${pre}env TERM=screen-256color LANG=C.UTF-8 $* XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN' 2>>'$work/stderr.log'; echo EXIT=\$?; sleep 3600"
+    "${pre}env TERM=screen-256color LANG=C.UTF-8 IOTSETUP_TRACE='$work/trace-$tui_run.log' $* XDG_STATE_HOME='$work/state' ip netns exec '$LAB_HOST_NS' env DBUS_SYSTEM_BUS_ADDRESS='$LAB_BUS' '$IOTSETUP_BIN' 2>>'$work/stderr.log'; echo EXIT=\$?; sleep 3600"
   if [ -n "$raw" ]; then
     tm set-option -t iot remain-on-exit on >/dev/null
     tm pipe-pane -t iot -o "cat >>'$raw'"
@@ -122,7 +122,8 @@ start_update() {
   wait_ms 20000 on_screen "is available" || return 1
   tm send-keys -t iot Enter
   if ! wait_ms 5000 on_screen "of at most" && on_screen "is available"; then
-    diag "Enter at the update's consent had no effect after 5 s; pressed again"
+    diag "Enter at the update's consent had no effect after 5 s; pressed again. The trace's end:"
+    tail -n 30 "$work/trace-$tui_run.log" | sed 's/^/#   /'
     tm send-keys -t iot Enter
   fi
   wait_ms 10000 on_screen "of at most"
