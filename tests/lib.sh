@@ -16,7 +16,8 @@ not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $T
 # check DESCRIPTION COMMAND...: ok when COMMAND succeeds.
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 diag() { printf '# %s\n' "$@"; }
-tap_done() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
+# (The test's wall time goes to its log, for finding the slow ones.)
+tap_done() { echo "# took $SECONDS s"; echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
 
 # Lab tests need root and network namespaces; elsewhere they skip.
 require_lab() {
