@@ -1,0 +1,4 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# SIGHUP at every step of the real assistant: see faults-signals.sh.
+FAULT_SIGNALS=HUP exec bash "$(dirname "$0")/faults-signals.sh"
