@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-void
-iot_trace (const char *event, const char *format, ...)
+static int
+trace_fd (void)
 {
   static int fd = -2;
   if (fd == -2)
@@ -24,6 +24,13 @@ iot_trace (const char *event, const char *format, ...)
       const char *path = g_getenv ("IOTSETUP_TRACE");
       fd = path && *path ? open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
     }
+  return fd;
+}
+
+void
+iot_trace (const char *event, const char *format, ...)
+{
+  int fd = trace_fd ();
   if (fd < 0)
     return;
   va_list ap;
@@ -32,6 +39,31 @@ iot_trace (const char *event, const char *format, ...)
   va_end (ap);
   g_autofree char *line =
       g_strdup_printf ("%" G_GINT64_FORMAT " %s %s\n", g_get_monotonic_time (), event, detail);
-  if (write (fd, line, strlen (line)) < 0)
-    fd = -1;
+  (void) !write (fd, line, strlen (line)); /* a trace that cannot be written is no trace */
+}
+
+#define WATCH_MS 100
+#define STALL_MS 300
+
+static gboolean
+watch_cb (gpointer data)
+{
+  gint64 *last = data, now = g_get_monotonic_time ();
+  if (now - *last > STALL_MS * 1000)
+    iot_trace ("stall", "the main loop ran nothing for %" G_GINT64_FORMAT " ms", (now - *last) / 1000);
+  *last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* When tracing, a timer on the default main loop that traces each stretch of
+ * more than STALL_MS in which the loop ran nothing (a blocking call, or a
+ * process starved of CPU). Returns: its source id, or 0 when not tracing. */
+guint
+iot_trace_watch_loop (void)
+{
+  if (trace_fd () < 0)
+    return 0;
+  gint64 *last = g_new (gint64, 1);
+  *last = g_get_monotonic_time ();
+  return g_timeout_add_full (G_PRIORITY_DEFAULT, WATCH_MS, watch_cb, last, g_free);
 }

@@ -378,6 +378,7 @@ ui_app_run (IotConfig *config, const IotStepClass *const *steps)
     g_unix_signal_add (SIGTERM, quit_signal_cb, &app),
     g_unix_signal_add (SIGHUP, quit_signal_cb, &app),
     kiosk ? 0 : g_unix_signal_add (SIGINT, quit_signal_cb, &app),
+    iot_trace_watch_loop (),
   };
   if (!ui_term_init (color, &error))
     {

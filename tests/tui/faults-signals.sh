@@ -90,12 +90,12 @@ reach_update() {
     wait_ms 15000 on_screen "waiting for it to come back"
 }
 reach_personal_data() {
-  reach_password_handover && tm send-keys -t iot Enter && wait_ms 10000 on_screen "is available" &&
+  reach_password_handover && tm send-keys -t iot Enter && wait_ms 10000 update_offered &&
     tm send-keys -t iot n && wait_ms 5000 on_screen "Your personal data on" &&
     tm send-keys -t iot d && wait_ms 3000 on_screen "To confirm, type $short"
 }
 reach_summary() {
-  reach_password_handover && tm send-keys -t iot Enter && wait_ms 10000 on_screen "is available" &&
+  reach_password_handover && tm send-keys -t iot Enter && wait_ms 10000 update_offered &&
     tm send-keys -t iot n && wait_ms 5000 on_screen "Your personal data on" &&
     tm send-keys -t iot n && wait_ms 5000 on_screen "Summary for"
 }

@@ -139,7 +139,7 @@ short=$(printf '%s' "$host2" | tr -cd 'a-z0-9' | tail -c 4)
 tui_start
 wait_ms 15000 on_screen "$host2" || wait_ms 5000 true
 setup_to_handover "$host2" && tm send-keys -t iot Enter
-wait_ms 10000 on_screen "is available" && tm send-keys -t iot n
+wait_ms 10000 update_offered && tm send-keys -t iot n
 wait_ms 5000 on_screen "Your personal data on" && tm send-keys -t iot d
 wait_ms 3000 on_screen "To confirm, type $short" && tm send-keys -t iot -l "$short" && tm send-keys -t iot Enter
 wait_ms 10000 eval 'lab_shelly_calls gone2 | grep -q "Shelly.FactoryReset"'

@@ -166,7 +166,7 @@ check "offline: guideline 3 is not PASS ($g3)" eval '[[ "$g3" != *PASS* && -n "$
 lab_shelly_restart shelly --reboot-seconds 120
 start_tui
 check "vanishing: the update is offered" \
-  eval 'wait_ms 30000 on_screen "Shelly" && to_update && wait_ms 20000 on_screen "is available"'
+  eval 'wait_ms 30000 on_screen "Shelly" && to_update && wait_ms 20000 update_offered'
 start_update
 wait_ms 10000 eval 'lab_shelly_calls shelly | grep -q "\"event\": \"down\""'
 if wait_ms 30000 on_screen "The update could not be confirmed" && on_screen "did not come back"; then
