@@ -237,6 +237,12 @@ version (guint status, const char *body, char **app, GError **error)
   return iot_homebridge_parse_version (status, b, app, error);
 }
 
+/* Longer than the driver keeps of a field. */
+#define LONG_VERSION                                                                               \
+  "1.11.4-0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" \
+  "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" \
+  "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+
 static void
 test_version (void)
 {
@@ -259,6 +265,11 @@ test_version (void)
     "{\"installedVersion\":\"1.11.4\",\"updateAvailable\":true}", /* says so, but not which */
     "{\"installedVersion\":\"1.11.4\",\"updateAvailable\":true,\"latestVersion\":7}",
     "{\"installedVersion\":\"1.11.4\"}",
+    /* Not the same version, though they look the same sanitized (found by
+     * the fuzzer, corpus/homebridge/version-bidi-lookalike) or cut to length. */
+    "{\"installedVersion\":\"1.11\\u202a.4\",\"updateAvailable\":false,\"latestVersion\":\"1.11\\u202e.4\"}",
+    "{\"installedVersion\":\"1.11.4\\u0007\",\"updateAvailable\":false,\"latestVersion\":\"1.11.4\"}",
+    "{\"installedVersion\":\"" LONG_VERSION "0\",\"updateAvailable\":false,\"latestVersion\":\"" LONG_VERSION "1\"}",
   };
   for (guint i = 0; i < G_N_ELEMENTS (unknown); i++)
     {

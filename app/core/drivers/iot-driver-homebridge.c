@@ -133,12 +133,20 @@ value_member (JsonObject *o, const char *name, GType type)
   return n != NULL && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == type ? n : NULL;
 }
 
-static char *
-string_member (JsonObject *o, const char *name)
+/* @name's string as the device sent it (not for display), or NULL. */
+static const char *
+raw_string_member (JsonObject *o, const char *name)
 {
   JsonNode *n = value_member (o, name, G_TYPE_STRING);
   const char *s = n != NULL ? json_node_get_string (n) : NULL;
-  return s != NULL && s[0] != '\0' ? iot_sanitize_text (s, -1, FIELD_MAX) : NULL;
+  return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+static char *
+string_member (JsonObject *o, const char *name)
+{
+  const char *s = raw_string_member (o, name);
+  return s != NULL ? iot_sanitize_text (s, -1, FIELD_MAX) : NULL;
 }
 
 gboolean
@@ -239,9 +247,12 @@ iot_homebridge_parse_version (guint status, GBytes *body, char **app, GError **e
   if (avail != NULL && json_node_get_boolean (avail) && latest != NULL)
     u->available = g_steal_pointer (&latest);
   /* Offline, the page answers updateAvailable:false without a latest
-   * version (or with its own): it does not know, it is not up to date. */
+   * version (or with its own): it does not know, it is not up to date.
+   * Compared as sent: two versions can look the same once sanitized and
+   * cut to length (found by the fuzzer: they differed in a bidi mark). */
   else
-    u->unknown = latest == NULL || g_strcmp0 (latest, installed) != 0;
+    u->unknown = latest == NULL
+                 || g_strcmp0 (raw_string_member (o, "latestVersion"), raw_string_member (o, "installedVersion")) != 0;
   u->current = g_steal_pointer (&installed);
   if (app != NULL)
     *app = string_member (o, "name");
