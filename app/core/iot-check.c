@@ -175,6 +175,7 @@ struct _IotCheckRunner
   const IotCheck *const *checks;
   guint n_checks;
   IotCheckContext ctx;
+  IotDevice *device;  /* ctx.device: a snapshot, owned */
   GTask *task;        /* the run, while it runs */
   GPtrArray *pending; /* Pending*, one per check, in check order */
   guint n_open;
@@ -214,6 +215,11 @@ iot_check_runner_new (const IotCheck *const *checks, guint n_checks, const IotCh
   r->checks = checks;
   r->n_checks = n_checks;
   r->ctx = *ctx;
+  /* The checks judge the device as it was when they began: the registry's
+   * own may be freed while they run (it left, or the Avahi daemon came back
+   * without it). */
+  r->device = ctx->device ? iot_device_snapshot (ctx->device) : NULL;
+  r->ctx.device = r->device;
   r->ctx.now = ctx->now ? g_date_time_ref (ctx->now) : g_date_time_new_now_local ();
   r->results = g_ptr_array_new_with_free_func ((GDestroyNotify) iot_check_result_free);
   return r;
@@ -226,6 +232,7 @@ iot_check_runner_free (IotCheckRunner *r)
     return;
   g_return_if_fail (r->task == NULL);
   g_date_time_unref (r->ctx.now);
+  iot_device_free (r->device);
   g_ptr_array_unref (r->results);
   iot_guideline_results_clear (r->by_guideline);
   g_free (r);

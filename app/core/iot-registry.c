@@ -75,6 +75,64 @@ device_free (gpointer p)
   g_free (d);
 }
 
+/**
+ * iot_device_snapshot:
+ *
+ * A deep copy of @device as it is now, with its services and their records,
+ * that no later registry change touches: for work that outlives the current
+ * main-loop turn (the checks). The registry frees a device as soon as its
+ * last record goes (the device leaving, or the Avahi daemon coming back
+ * without it). The copy is of no registry: never pass it to one.
+ *
+ * Returns: (transfer full): free with iot_device_free().
+ */
+IotDevice *
+iot_device_snapshot (const IotDevice *device)
+{
+  IotDevice *c = g_new0 (IotDevice, 1);
+  c->id = g_strdup (device->id);
+  c->host = g_strdup (device->host);
+  c->first_seen = device->first_seen;
+  c->last_seen = device->last_seen;
+  c->is_new = device->is_new;
+  c->services = g_ptr_array_new_with_free_func (service_free);
+  for (guint i = 0; i < device->services->len; i++)
+    {
+      const IotService *s = device->services->pdata[i];
+      IotService *cs = g_new0 (IotService, 1);
+      cs->name = g_strdup (s->name);
+      cs->type = g_strdup (s->type);
+      cs->domain = g_strdup (s->domain);
+      cs->port = s->port;
+      cs->txt = s->txt ? iot_txt_copy (s->txt) : NULL;
+      cs->records = g_ptr_array_new_with_free_func (record_free); /* owned here */
+      cs->device = c;
+      for (guint j = 0; j < s->records->len; j++)
+        {
+          const IotRecord *r = s->records->pdata[j];
+          IotRecord *cr = g_new0 (IotRecord, 1);
+          *cr = *r;
+          cr->ifname = g_strdup (r->ifname);
+          cr->name = g_strdup (r->name);
+          cr->type = g_strdup (r->type);
+          cr->domain = g_strdup (r->domain);
+          cr->host = g_strdup (r->host);
+          cr->error = g_strdup (r->error);
+          cr->service = cs;
+          g_ptr_array_add (cs->records, cr);
+        }
+      g_ptr_array_add (c->services, cs);
+    }
+  return c;
+}
+
+void
+iot_device_free (IotDevice *device)
+{
+  if (device != NULL)
+    device_free (device);
+}
+
 IotRegistry *
 iot_registry_new (void)
 {
