@@ -121,7 +121,6 @@ IotDevice *iot_registry_lookup (IotRegistry *registry, const char *what);
 
 IotDevice *iot_device_snapshot (const IotDevice *device);
 void iot_device_free (IotDevice *device);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (IotDevice, iot_device_free)
 char *iot_device_dup_display_name (const IotDevice *device);
 char *iot_device_dup_host (const IotDevice *device);
 const char *iot_device_get_kind (const IotDevice *device, const char **label);
