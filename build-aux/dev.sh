@@ -33,8 +33,9 @@ TEST_LOCALES=(de_DE ja_JP uk_UA)
 HARDEN_DEPS=(clang libclang-rt-dev valgrind cppcheck clang-tidy)
 
 # Tests run side by side: most of their time is waiting for devices and
-# screens (make check uses about 0.4 of a CPU at -j2), so twice the CPUs.
-TEST_JOBS=${IOTSETUP_TEST_JOBS:-$((2 * $(nproc)))}
+# screens (make check uses about 0.4 of a CPU at -j2), so one and a half
+# times the CPUs (at twice, a TUI test once waited in vain for a screen).
+TEST_JOBS=${IOTSETUP_TEST_JOBS:-$(($(nproc) * 3 / 2))}
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -96,10 +96,16 @@ qr_decode() {
   zbarimg "${zbar_opts[@]}" "$dir/$name.$theme.pbm" 2>/dev/null
 }
 
-# show: the screen as diagnostics, except a password's hand-over screen.
+# show: the screen as diagnostics, except a password's hand-over screen,
+# then the end of the assistant's trace (keys and what they did; no typed
+# character is in it).
 show() {
-  if on_screen "The new password for"; then diag "(the password screen: not shown)"; return; fi
-  screen | sed 's/^/# /'
+  if on_screen "The new password for"; then diag "(the password screen: not shown)"; else screen | sed 's/^/# /'; fi
+  trace_end
+}
+trace_end() {
+  diag "The trace's end (µs since boot; stall: the main loop ran nothing for that long):"
+  tail -n 25 "$work/trace-$tui_run.log" 2>/dev/null | sed 's/^/#   /'
 }
 
 # setup_to_handover HOST: from the list, HOST's details, Enter (its whole
@@ -125,8 +131,8 @@ start_update() {
   wait_ms 20000 update_offered || return 1
   tm send-keys -t iot Enter
   wait_ms 10000 on_screen "of at most" && return 0
-  diag "Enter at the update's consent: no install 10 s later. The trace's end:"
-  tail -n 30 "$work/trace-$tui_run.log" | sed 's/^/#   /'
+  diag "Enter at the update's consent: no install 10 s later."
+  trace_end
   return 1
 }
 

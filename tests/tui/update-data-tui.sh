@@ -87,7 +87,7 @@ check "the screen names guideline 11 and lists the Wi-Fi credentials" \
   eval 'on_screen "Guideline 11" && on_screen "Wi-Fi network"'
 lab_shelly_calls_clear shelly
 tm send-keys -t iot d
-wait_ms 3000 on_screen "To confirm, type $short"
+wait_ms 10000 on_screen "To confirm, type $short" || { diag "d did not ask for the name"; show; }
 tm send-keys -t iot -l "$short"
 tm send-keys -t iot Escape
 sleep 1
@@ -97,11 +97,12 @@ else
   not_ok "Esc at the confirmation"; calls | sed 's/^/# /'; show
 fi
 tm send-keys -t iot d
-wait_ms 3000 on_screen "To confirm, type $short"
+wait_ms 10000 on_screen "To confirm, type $short" || { diag "d did not ask for the name again"; show; }
 tm send-keys -t iot -l "zz${short}"
 tm send-keys -t iot Enter
 sleep 1
-check "a wrong name does not reset" eval '! called Shelly.FactoryReset'
+check "a wrong name does not reset, and the name is still asked for" \
+  eval '! called Shelly.FactoryReset && on_screen "To confirm, type $short"'
 tm send-keys -t iot BSpace BSpace BSpace BSpace BSpace BSpace
 tm send-keys -t iot -l "$short"
 tm send-keys -t iot Enter
