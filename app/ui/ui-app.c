@@ -227,7 +227,8 @@ stdin_cb (int fd, GIOCondition cond, gpointer data)
     }
   wint_t ch;
   int r;
-  iot_trace ("stdin", "%s", iot_wizard_get_step (app->wizard)->id);
+  const IotStepClass *step = iot_wizard_get_step (app->wizard);
+  iot_trace ("stdin", "%s", step != NULL ? step->id : "(finished)");
   while ((r = wget_wch (stdscr, &ch)) != ERR)
     {
       if (r == KEY_CODE_YES && ch == KEY_RESIZE)
