@@ -46,9 +46,12 @@ wait_ms() {
 # lab_test_begin [EXTRA_CLEANUP]: the start of a lab test. Skips (exit 0)
 # where the lab cannot run (require_lab), sources lab-lib.sh, makes the
 # scratch directory $work, points XDG_CONFIG_HOME into it (no personal
-# configuration in tests) and brings the standard lab up. On EXIT, INT and
-# TERM the function EXTRA_CLEANUP (if given) runs, then lab_down, then $work
-# is removed. If the lab does not come up: "not ok - lab comes up", the plan,
+# configuration in tests) and brings the standard lab up. It also makes
+# $secrets, a scratch directory outside $work for what holds a password
+# (inputs, screen captures), since tests search $work for leaked passwords.
+# On exit the function EXTRA_CLEANUP (if given) runs, then lab_down, then
+# both directories are removed; INT and TERM end the test (with that
+# cleanup). If the lab does not come up: "not ok - lab comes up", the plan,
 # exit 1. The caller reports the "lab comes up" success itself.
 lab_test_begin() {
   LAB_TEST_CLEANUP=${1:-}
@@ -56,16 +59,23 @@ lab_test_begin() {
   # shellcheck source-path=SCRIPTDIR source=lab/lab-lib.sh
   . "$SRCDIR/tests/lab/lab-lib.sh"
   work=$(mktemp -d)
+  secrets=$(mktemp -d)
   export XDG_CONFIG_HOME="$work/config"
-  trap lab_test_cleanup EXIT INT TERM
+  lab_test_traps
   if ! lab_up; then not_ok "lab comes up"; tap_done; exit 1; fi
-  trap lab_test_cleanup EXIT INT TERM # lab_up installs its own trap; ours also removes $work
+  lab_test_traps # lab_up installs its own trap; ours also removes $work
+}
+
+lab_test_traps() {
+  trap lab_test_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
 }
 
 lab_test_cleanup() {
-  if [ -n "${LAB_TEST_CLEANUP:-}" ]; then "$LAB_TEST_CLEANUP"; fi
+  if [ -n "${LAB_TEST_CLEANUP:-}" ] && declare -F "$LAB_TEST_CLEANUP" >/dev/null; then "$LAB_TEST_CLEANUP"; fi
   lab_down
-  rm -rf "$work"
+  rm -rf "$work" "$secrets"
 }
 
 # catalog_tree DIR: the compiled catalogs laid out as an install would

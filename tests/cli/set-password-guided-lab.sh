@@ -21,12 +21,12 @@
 # arguments. Needs root for the lab; skips otherwise.
 set -u
 . "$(dirname "$0")/../lib.sh"
-lab_test_begin
+lab_test_begin capture_stop
 # shellcheck disable=SC2154 # $work: made by lab_test_begin
 ok "lab comes up"
 
-# Inputs hold the passwords: outside the searched tree.
-secrets=$(mktemp -d)
+# Inputs hold the passwords: they go in $secrets (lib.sh), outside the
+# searched tree.
 cap_pid=
 # capture_start NAME / capture_stop: the host's lab link, port 8631, into
 # $work/NAME.pcap (tcpdump in the lab's host namespace only).
@@ -43,7 +43,6 @@ capture_stop() {
 }
 # in_capture STRING: STRING is somewhere in the captured bytes.
 in_capture() { grep -aqF -- "$1" "$cap_file"; }
-trap 'capture_stop; rm -rf "$secrets"; lab_test_cleanup' EXIT INT TERM
 
 cli() { lab_host_exec env XDG_STATE_HOME="$work/state" "$IOTSETUP_BIN" set-password -t 3 "$@"; }
 field() { "$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2]))' "$work/out" "$1"; }

@@ -17,9 +17,8 @@ lab_test_begin
 # shellcheck disable=SC2154 # $work: made by lab_test_begin
 ok "lab comes up"
 
-# Inputs and terminal captures hold the passwords: outside the searched tree.
-secrets=$(mktemp -d)
-trap 'rm -rf "$secrets"; lab_test_cleanup' EXIT INT TERM
+# Inputs and terminal captures hold the passwords: they go in $secrets
+# (lib.sh), outside the searched tree.
 
 cli() { lab_host_exec env XDG_STATE_HOME="$work/state" "$IOTSETUP_BIN" set-password -t 3 "$@"; }
 field() { "$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2]))' "$work/out" "$1"; }

@@ -24,12 +24,11 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source-path=SCRIPTDIR source=tui-lib.sh
 . "$SRCDIR/tests/tui/tui-lib.sh"
-tui_lab_begin
+tui_lab_begin lab_shelly_cont # a frozen simulator is thawed at the end
 
 # Screen captures and the raw pty stream hold passwords: they stay out of
 # the searched tree ($work).
-caps=$(mktemp -d)
-trap 'lab_shelly_cont; rm -rf "$caps"; lab_test_cleanup' EXIT INT TERM
+caps=$secrets
 
 mkdir -p "$XDG_CONFIG_HOME/iotsetup" "$work/cwd"
 # The update's wait lasts long enough to be interrupted.

@@ -19,8 +19,7 @@ set -u
 tui_lab_begin
 
 # Screen captures hold the password: they stay out of the searched tree.
-caps=$(mktemp -d)
-trap 'rm -rf "$caps"; lab_test_cleanup' EXIT INT TERM
+caps=$secrets
 mkdir -p "$XDG_CONFIG_HOME/iotsetup"
 # The password stays shown; a device that does not come back is given up
 # on after 15 s.

@@ -20,8 +20,7 @@ tui_lab_begin
 
 # Captures and the raw output hold the passwords: they stay out of the
 # searched tree ($work).
-caps=$(mktemp -d)
-trap 'rm -rf "$caps"; lab_test_cleanup' EXIT INT TERM
+caps=$secrets
 
 PIN=61842
 hash=$(printf '%s\n' "$PIN" | "$IOTSETUP_BIN" --hash-pin)

@@ -16,8 +16,7 @@ set -u
 . "$SRCDIR/tests/tui/tui-lib.sh"
 tui_lab_begin
 
-caps=$(mktemp -d)
-trap 'rm -rf "$caps"; lab_test_cleanup' EXIT INT TERM
+caps=$secrets
 
 # decodes TEXT: the hand-over screen's QR code (below the password, above
 # the status line) decodes to exactly TEXT.

@@ -19,10 +19,9 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source-path=SCRIPTDIR source=tui-lib.sh
 . "$SRCDIR/tests/tui/tui-lib.sh"
-# The person's passwords for lab_printer_auth: outside the searched trees.
-secrets=$(mktemp -d)
-rm_secrets() { rm -rf "$secrets"; }
-tui_lab_begin rm_secrets
+# The person's passwords for lab_printer_auth go in $secrets (lib.sh):
+# outside the searched trees.
+tui_lab_begin
 
 # The generated password as the apply step draws it: the line under its heading.
 apply_password() {

@@ -16,8 +16,7 @@ set -u
 tui_lab_begin
 
 # Screen captures hold the passwords: they stay out of the searched tree.
-caps=$(mktemp -d)
-trap 'rm -rf "$caps"; lab_test_cleanup' EXIT INT TERM
+caps=$secrets
 
 core_limit() { awk '/^Max core file size/ { print $5 }' "/proc/$(iot_pid)/limits"; }
 

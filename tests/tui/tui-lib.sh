@@ -24,7 +24,7 @@ tui_lab_begin() {
 }
 tui_cleanup() {
   tm_stop
-  if [ -n "${TUI_EXTRA_CLEANUP:-}" ]; then "$TUI_EXTRA_CLEANUP"; fi
+  if [ -n "${TUI_EXTRA_CLEANUP:-}" ] && declare -F "$TUI_EXTRA_CLEANUP" >/dev/null; then "$TUI_EXTRA_CLEANUP"; fi
 }
 
 screen() { tm capture-pane -p -t iot; }
